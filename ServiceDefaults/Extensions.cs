@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace AspireAgent.ServiceDefaults;
+
+/// <summary>The Aspire service defaults: telemetry, health, discovery and resilience, in one call per service.</summary>
+public static class Extensions
+{
+    /// <summary>The tag on health checks that only say whether the process is alive.</summary>
+    public const string LiveTag = "live";
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<ServiceDefaultsOptions>()
+            .Bind(builder.Configuration.GetSection(ServiceDefaultsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+        return builder;
+    }
+
+    /// <summary>Adds a meter and an activity source of the service to what OpenTelemetry collects.</summary>
+    public static TBuilder AddServiceTelemetry<TBuilder>(this TBuilder builder, string name)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(name));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(name));
+        return builder;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ServiceDefaultsOptions>>().Value;
+        app.MapHealthChecks(options.HealthPath);
+        app.MapHealthChecks(options.AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
+        return app;
+    }
+
+    private static void ConfigureOpenTelemetry(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation())
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddAspNetCoreInstrumentation(aspnet =>
+                    // Probes would drown the traces that matter.
+                    aspnet.Filter = context => !IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        // Aspire sets OTEL_EXPORTER_OTLP_ENDPOINT for every resource; without it nothing is exported.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+    }
+
+    private static bool IsProbe(Microsoft.AspNetCore.Http.PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
+
+    private static void AddDefaultHealthChecks(this IHostApplicationBuilder builder) =>
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AspireAgent.ServiceDefaults;
+
+/// <summary>Bound from <c>ServiceDefaults</c>; the OTLP settings themselves come from the standard <c>OTEL_*</c> variables.</summary>
+public sealed class ServiceDefaultsOptions
+{
+    public const string SectionName = "ServiceDefaults";
+
+    /// <summary>Liveness probe path: the process answers at all.</summary>
+    [Required, RegularExpression("^/.*")]
+    public string AlivePath { get; set; } = "/alive";
+
+    /// <summary>Readiness path: every health check passes.</summary>
+    [Required, RegularExpression("^/.*")]
+    public string HealthPath { get; set; } = "/health";
+}

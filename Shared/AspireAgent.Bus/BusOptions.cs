@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AspireAgent.Bus;
+
+/// <summary>Limits of the bus, bound from the <c>Bus</c> configuration section.</summary>
+public sealed class BusOptions
+{
+    public const string SectionName = "Bus";
+
+    /// <summary>How long a finished stream stays readable (for resume and late readers).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan StreamRetention { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long an idle conversation's history is kept.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan ConversationRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Requests waiting for a worker; past it, submissions fail with <c>overloaded</c>.</summary>
+    [Range(1, 1_000_000)]
+    public int RequestQueueCapacity { get; set; } = 1024;
+
+    /// <summary>Chunks one stream may hold; a longer answer ends with finish reason <c>length</c>.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxChunksPerStream { get; set; } = 100_000;
+
+    /// <summary>Turns kept per conversation (oldest dropped first), which bounds the prompt sent to the model.</summary>
+    [Range(2, 10_000)]
+    public int MaxHistoryTurns { get; set; } = 40;
+
+    /// <summary>How often expired streams and conversations are swept.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

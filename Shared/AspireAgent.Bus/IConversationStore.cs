@@ -1,0 +1,30 @@
+namespace AspireAgent.Bus;
+
+/// <summary>
+/// Conversations, their owner and their history. A conversation belongs to the first identity that uses
+/// its id, and has at most one answer streaming at a time.
+/// </summary>
+public interface IConversationStore
+{
+    /// <summary>Creates the conversation for <paramref name="ownerId"/>, or checks that it is theirs.</summary>
+    ValueTask<ConversationAccess> ClaimAsync(string conversationId, string ownerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends the user's turn and marks <paramref name="streamId"/> as the conversation's answer in progress.
+    /// Returns the history to send to the model (ending with that turn), or null when an answer is already
+    /// in progress.
+    /// </summary>
+    ValueTask<IReadOnlyList<ChatTurn>?> TryBeginTurnAsync(
+        string conversationId, string streamId, ChatTurn userTurn, CancellationToken cancellationToken);
+
+    /// <summary>Ends the answer in progress, appending the assistant's turn when there is text to keep.</summary>
+    ValueTask CompleteTurnAsync(
+        string conversationId, string streamId, ChatTurn? assistantTurn, CancellationToken cancellationToken);
+}
+
+public enum ConversationAccess
+{
+    Created,
+    Owned,
+    Forbidden,
+}

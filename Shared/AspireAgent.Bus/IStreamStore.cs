@@ -1,0 +1,68 @@
+using AspireAgent.Protocol;
+
+namespace AspireAgent.Bus;
+
+/// <summary>
+/// The log of every answer stream: <c>assistant.start</c>, then chunks with contiguous <c>seq</c>, then
+/// <c>assistant.end</c>. Any node can read any stream from any position and then follow it live, which is
+/// what makes gateway nodes stateless and streams resumable.
+/// </summary>
+public interface IStreamStore
+{
+    /// <summary>Registers a stream before its first event, so ownership is known from the start.</summary>
+    ValueTask CreateAsync(StreamInfo info, CancellationToken cancellationToken);
+
+    /// <summary>The stream's metadata, or null when it never existed or its retention expired.</summary>
+    ValueTask<StreamInfo?> GetAsync(string streamId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends the next event. Chunks must arrive in <c>seq</c> order from 0; <see cref="AssistantEnd"/>
+    /// is last and starts the retention clock.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The stream is unknown, ended, or the seq is not the next one.</exception>
+    ValueTask AppendAsync(string streamId, AgentMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replays the stream from <paramref name="from"/>, then follows it live; completes after <c>assistant.end</c>.
+    /// </summary>
+    /// <exception cref="StreamNotFoundException">The stream does not exist (or expired).</exception>
+    IAsyncEnumerable<AgentMessage> ReadAsync(string streamId, StreamPosition from, CancellationToken cancellationToken);
+}
+
+/// <summary>Who owns a stream and where it stands.</summary>
+public sealed record StreamInfo
+{
+    public required string StreamId { get; init; }
+
+    public required string ConversationId { get; init; }
+
+    public required string OwnerId { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Set once <c>assistant.end</c> was appended.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+}
+
+/// <summary>Where a read starts: at the very beginning, or after the last chunk a client already has.</summary>
+public readonly record struct StreamPosition
+{
+    private StreamPosition(long afterSeq) => AfterSeq = afterSeq;
+
+    /// <summary>The <c>seq</c> of the last chunk already delivered; -1 for none.</summary>
+    public long AfterSeq { get; }
+
+    /// <summary>Everything, <c>assistant.start</c> included.</summary>
+    public bool IsBeginning => AfterSeq < 0;
+
+    public static StreamPosition Beginning { get; } = new(-1);
+
+    /// <summary>Chunks after <paramref name="seq"/>, then the end; <c>assistant.start</c> is not repeated.</summary>
+    public static StreamPosition AfterChunk(long seq) =>
+        seq >= 0 ? new(seq) : throw new ArgumentOutOfRangeException(nameof(seq), seq, "A chunk seq is 0 or more.");
+}
+
+public sealed class StreamNotFoundException(string streamId) : Exception($"Stream '{streamId}' does not exist or has expired.")
+{
+    public string StreamId { get; } = streamId;
+}

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace AspireAgent.Bus.Memory;
+
+/// <summary>Conversations of one process, dropped after <see cref="BusOptions.ConversationRetention"/> idle.</summary>
+internal sealed class MemoryConversationStore(IOptions<BusOptions> options, TimeProvider time) : IConversationStore
+{
+    private readonly ConcurrentDictionary<string, Conversation> _conversations = new(StringComparer.Ordinal);
+
+    public ValueTask<ConversationAccess> ClaimAsync(string conversationId, string ownerId, CancellationToken cancellationToken)
+    {
+        var created = false;
+        var conversation = _conversations.GetOrAdd(conversationId, _ =>
+        {
+            created = true;
+            return new Conversation(ownerId, time.GetUtcNow());
+        });
+
+        var access = conversation.OwnerId != ownerId ? ConversationAccess.Forbidden
+            : created ? ConversationAccess.Created
+            : ConversationAccess.Owned;
+        return ValueTask.FromResult(access);
+    }
+
+    public ValueTask<IReadOnlyList<ChatTurn>?> TryBeginTurnAsync(
+        string conversationId, string streamId, ChatTurn userTurn, CancellationToken cancellationToken)
+    {
+        var conversation = Find(conversationId);
+        lock (conversation)
+        {
+            if (conversation.ActiveStreamId is not null)
+            {
+                return ValueTask.FromResult<IReadOnlyList<ChatTurn>?>(null);
+            }
+
+            conversation.ActiveStreamId = streamId;
+            conversation.Append(userTurn, options.Value.MaxHistoryTurns, time.GetUtcNow());
+            return ValueTask.FromResult<IReadOnlyList<ChatTurn>?>(conversation.Turns.ToArray());
+        }
+    }
+
+    public ValueTask CompleteTurnAsync(
+        string conversationId, string streamId, ChatTurn? assistantTurn, CancellationToken cancellationToken)
+    {
+        if (_conversations.TryGetValue(conversationId, out var conversation))
+        {
+            lock (conversation)
+            {
+                if (conversation.ActiveStreamId == streamId)
+                {
+                    conversation.ActiveStreamId = null;
+                    if (assistantTurn is not null)
+                    {
+                        conversation.Append(assistantTurn, options.Value.MaxHistoryTurns, time.GetUtcNow());
+                    }
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Drops conversations idle past their retention that have no answer in progress.</summary>
+    public int RemoveExpired()
+    {
+        var cutoff = time.GetUtcNow() - options.Value.ConversationRetention;
+        var removed = 0;
+        foreach (var (id, conversation) in _conversations)
+        {
+            lock (conversation)
+            {
+                if (conversation.ActiveStreamId is null && conversation.LastActivity <= cutoff
+                    && _conversations.TryRemove(id, out _))
+                {
+                    removed++;
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    private Conversation Find(string conversationId) =>
+        _conversations.TryGetValue(conversationId, out var conversation)
+            ? conversation
+            : throw new InvalidOperationException($"Conversation '{conversationId}' was not claimed.");
+
+    private sealed class Conversation(string ownerId, DateTimeOffset createdAt)
+    {
+        public string OwnerId { get; } = ownerId;
+
+        public List<ChatTurn> Turns { get; } = [];
+
+        public string? ActiveStreamId { get; set; }
+
+        public DateTimeOffset LastActivity { get; private set; } = createdAt;
+
+        public void Append(ChatTurn turn, int maxTurns, DateTimeOffset now)
+        {
+            Turns.Add(turn);
+            if (Turns.Count > maxTurns)
+            {
+                Turns.RemoveRange(0, Turns.Count - maxTurns);
+            }
+
+            LastActivity = now;
+        }
+    }
+}

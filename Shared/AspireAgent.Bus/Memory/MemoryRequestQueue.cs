@@ -1,0 +1,45 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace AspireAgent.Bus.Memory;
+
+/// <summary>
+/// A bounded channel shared by the gateway and the workers of one process. Completing a lease is a no-op:
+/// in one process a worker cannot die without its gateway, so there is nothing to re-claim.
+/// </summary>
+internal sealed class MemoryRequestQueue(IOptions<BusOptions> options) : IRequestQueue
+{
+    private readonly Channel<ChatRequest> _requests = Channel.CreateBounded<ChatRequest>(
+        new BoundedChannelOptions(options.Value.RequestQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleWriter = false,
+            SingleReader = false,
+        });
+
+    public ValueTask SubmitAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _requests.Writer.TryWrite(request)
+            ? ValueTask.CompletedTask
+            : throw new BusOverloadedException(
+                $"The request queue is full ({options.Value.RequestQueueCapacity} waiting); try again shortly.");
+    }
+
+    public async IAsyncEnumerable<RequestLease> ReadAsync(
+        string consumer, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var request in _requests.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return new Lease(request);
+        }
+    }
+
+    private sealed class Lease(ChatRequest request) : RequestLease
+    {
+        public override ChatRequest Request => request;
+
+        public override ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+}

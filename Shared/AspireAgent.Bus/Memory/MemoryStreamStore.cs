@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using AspireAgent.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace AspireAgent.Bus.Memory;
+
+/// <summary>Streams of one process, kept until their retention after the end expires.</summary>
+internal sealed class MemoryStreamStore(IOptions<BusOptions> options, TimeProvider time) : IStreamStore
+{
+    private readonly ConcurrentDictionary<string, StreamLog> _streams = new(StringComparer.Ordinal);
+
+    public int Count => _streams.Count;
+
+    public ValueTask CreateAsync(StreamInfo info, CancellationToken cancellationToken)
+    {
+        if (!_streams.TryAdd(info.StreamId, new StreamLog(info, options.Value.MaxChunksPerStream)))
+        {
+            throw new InvalidOperationException($"Stream '{info.StreamId}' already exists.");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<StreamInfo?> GetAsync(string streamId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_streams.TryGetValue(streamId, out var log) ? log.Info : null);
+
+    public ValueTask AppendAsync(string streamId, AgentMessage message, CancellationToken cancellationToken)
+    {
+        Find(streamId).Append(message, time.GetUtcNow());
+        return ValueTask.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<AgentMessage> ReadAsync(
+        string streamId, StreamPosition from, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var log = Find(streamId);
+        var index = from.IsBeginning ? 0 : checked((int)from.AfterSeq + 2);
+        var batch = new List<AgentMessage>();
+        while (true)
+        {
+            batch.Clear();
+            var more = log.ReadFrom(index, batch, out var ended);
+            foreach (var message in batch)
+            {
+                yield return message;
+            }
+
+            index += batch.Count;
+            if (ended && batch.Count == 0 || batch.Count > 0 && batch[^1] is AssistantEnd)
+            {
+                yield break;
+            }
+
+            if (batch.Count == 0)
+            {
+                await more.WaitAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Drops streams whose retention after their end has passed.</summary>
+    public int RemoveExpired()
+    {
+        var cutoff = time.GetUtcNow() - options.Value.StreamRetention;
+        var removed = 0;
+        foreach (var (id, log) in _streams)
+        {
+            if (log.Info.EndedAt is { } ended && ended <= cutoff && _streams.TryRemove(id, out _))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private StreamLog Find(string streamId) =>
+        _streams.TryGetValue(streamId, out var log) ? log : throw new StreamNotFoundException(streamId);
+}

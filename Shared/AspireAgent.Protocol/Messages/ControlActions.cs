@@ -1,0 +1,44 @@
+namespace AspireAgent.Protocol;
+
+/// <summary>The closed set of <see cref="ControlMessage.Action"/> values of protocol v1.</summary>
+public static class ControlActions
+{
+    /// <summary>Client → server, first frame of every connection. Payload: <c>token</c> (optional).</summary>
+    public const string Hello = "hello";
+
+    /// <summary>Server → client, answer to hello. Payload: <c>token</c>, <c>identity</c>, <c>node</c>, <c>encoding</c>.</summary>
+    public const string Welcome = "welcome";
+
+    /// <summary>Either side: are you there? The other side answers <see cref="Pong"/>.</summary>
+    public const string Ping = "ping";
+
+    /// <summary>Answer to <see cref="Ping"/>.</summary>
+    public const string Pong = "pong";
+
+    /// <summary>Client → server: stop generating <c>streamId</c>.</summary>
+    public const string Interrupt = "interrupt";
+
+    /// <summary>Client → server: chunks of <c>streamId</c> up to <c>seq</c> were rendered.</summary>
+    public const string Ack = "ack";
+
+    /// <summary>Client → server: replay <c>streamId</c> after <c>seq</c>, then follow it live.</summary>
+    public const string Resume = "resume";
+
+    public static MessagePriority PriorityOf(string action) => action switch
+    {
+        Ping or Pong or Interrupt => MessagePriority.Critical,
+        Hello or Welcome or Ack or Resume => MessagePriority.High,
+        _ => MessagePriority.Low,
+    };
+}
+
+/// <summary>Keys used in <see cref="ControlMessage.Payload"/>.</summary>
+public static class ControlKeys
+{
+    public const string Token = "token";
+    public const string Identity = "identity";
+    public const string Node = "node";
+    public const string Encoding = "encoding";
+    public const string StreamId = "streamId";
+    public const string Seq = "seq";
+}

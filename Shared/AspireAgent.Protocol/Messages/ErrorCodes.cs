@@ -1,0 +1,35 @@
+namespace AspireAgent.Protocol;
+
+/// <summary>The closed set of <see cref="ErrorMessage.Code"/> values of protocol v1 (see docs/protocol.md).</summary>
+public static class ErrorCodes
+{
+    /// <summary>The frame decoded, but its <c>type</c> is not one protocol v1 knows.</summary>
+    public const string UnknownType = "unknown_type";
+
+    /// <summary>A known message the server does not accept from a client (for example <c>assistant.chunk</c>).</summary>
+    public const string UnexpectedType = "unexpected_type";
+
+    /// <summary>A field is missing, empty or out of range.</summary>
+    public const string InvalidMessage = "invalid_message";
+
+    /// <summary>The conversation or stream belongs to another identity. Never followed by data.</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>The conversation already has an answer streaming; send again after its end.</summary>
+    public const string ConversationBusy = "conversation_busy";
+
+    /// <summary>The stream does not exist (never did, or its retention expired).</summary>
+    public const string StreamNotFound = "stream_not_found";
+
+    /// <summary>The identity token sent in <c>hello</c> did not verify; a new identity was issued.</summary>
+    public const string IdentityRejected = "identity_rejected";
+
+    /// <summary>The model call failed; the stream ends with finish reason <c>error</c>.</summary>
+    public const string ModelFailed = "model_failed";
+
+    /// <summary>The worker pool cannot take the request now.</summary>
+    public const string Overloaded = "overloaded";
+
+    /// <summary>An unexpected server fault.</summary>
+    public const string Internal = "internal";
+}

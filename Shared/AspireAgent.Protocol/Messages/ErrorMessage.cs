@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace AspireAgent.Protocol;
+
+/// <summary>
+/// A failure the connection survives. <see cref="Code"/> is one of <see cref="ErrorCodes"/>;
+/// <see cref="Retryable"/> says whether sending the same request again can succeed.
+/// </summary>
+public sealed record ErrorMessage : AgentMessage
+{
+    [JsonPropertyName("code")]
+    public required string Code { get; init; }
+
+    [JsonPropertyName("message")]
+    public required string Message { get; init; }
+
+    [JsonPropertyName("retryable")]
+    public bool Retryable { get; init; }
+
+    /// <summary>The id of the message that caused the error, when there is one.</summary>
+    [JsonPropertyName("replyTo")]
+    public string? ReplyTo { get; init; }
+
+    /// <summary>The stream the error is about, when there is one.</summary>
+    [JsonPropertyName("streamId")]
+    public string? StreamId { get; init; }
+
+    public override string Type => MessageTypes.Error;
+
+    public override MessagePriority Priority => MessagePriority.Critical;
+}

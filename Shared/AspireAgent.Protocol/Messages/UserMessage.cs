@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace AspireAgent.Protocol;
+
+/// <summary>A turn typed by the user. The client chooses the conversation id; the first identity to use it owns it.</summary>
+public sealed record UserMessage : AgentMessage
+{
+    [JsonPropertyName("conversationId")]
+    public required string ConversationId { get; init; }
+
+    [JsonPropertyName("content")]
+    public required string Content { get; init; }
+
+    public override string Type => MessageTypes.UserMessage;
+
+    public override MessagePriority Priority => MessagePriority.High;
+}
