@@ -5,6 +5,7 @@ using AspireAgent.Bus;
 using AspireAgent.Protocol;
 using AspireAgent.Protocol.Encoding;
 using AspireAgent.Socket.Diagnostics;
+using AspireAgent.Socket.Heartbeat;
 using AspireAgent.Socket.Options;
 
 namespace AspireAgent.Socket.Connections;
@@ -26,6 +27,12 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Task> _relays = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CloseRequest? _close;
+    private HeartbeatOptions? _heartbeatOptions;
+    private bool _hadMessage;
+    private ConnectionHeartbeat? _heartbeat;
+    private Task _heartbeatLoop = Task.CompletedTask;
+    private long _lastReceivedTicks;
+    private long _lastMessageTicks;
 
     public ClientConnection(
         WebSocket socket,
@@ -45,6 +52,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         _logger = logger;
         _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         Outbox = new PriorityOutbox(options.OutboundLaneCapacity);
+        _lastReceivedTicks = time.GetUtcNow().UtcTicks;
     }
 
     public string ConnectionId { get; } = MessageIds.New();
@@ -54,7 +62,25 @@ internal sealed class ClientConnection : IAsyncDisposable
     public PriorityOutbox Outbox { get; }
 
     /// <summary>The verified identity; null until the client's <c>hello</c> was answered.</summary>
-    public string? IdentityId { get; set; }
+    public string? IdentityId { get; private set; }
+
+    /// <summary>The heartbeat strategy in force; null before the handshake.</summary>
+    public HeartbeatStrategy? Heartbeat => _heartbeat?.Schedule.Strategy;
+
+    /// <summary>When the peer last sent any frame.</summary>
+    public DateTimeOffset LastReceived => new(Volatile.Read(ref _lastReceivedTicks), TimeSpan.Zero);
+
+    /// <summary>When an application message (anything but a heartbeat) last went either way; the handshake before that.</summary>
+    public DateTimeOffset LastMessage => new(Volatile.Read(ref _lastMessageTicks), TimeSpan.Zero);
+
+    public ConnectionState State => _finished.Task.IsCompleted ? ConnectionState.Closed
+        : _close is { Status: CloseCodes.HeartbeatTimeout } ? ConnectionState.Abnormal
+        : _close is not null ? ConnectionState.Closing
+        : IdentityId is null ? ConnectionState.Connecting
+        : _heartbeat!.Schedule.AwaitingPong ? ConnectionState.HeartbeatCheck
+        : _hadMessage is false ? ConnectionState.Connected
+        : _time.GetUtcNow() - LastMessage >= _heartbeatOptions!.IdleAfter ? ConnectionState.Idle
+        : ConnectionState.Active;
 
     /// <summary>Cancelled when the connection ends, for whatever reason.</summary>
     public CancellationToken Aborted => _abort.Token;
@@ -64,7 +90,9 @@ internal sealed class ClientConnection : IAsyncDisposable
     /// <summary>Completes when <see cref="RunAsync"/> has finished and every relay has stopped.</summary>
     public Task Finished => _finished.Task;
 
-    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    public long NowMs => Now.ToUnixTimeMilliseconds();
 
     /// <summary>Runs the connection until it closes; never throws for the peer's misbehaviour.</summary>
     public async Task RunAsync()
@@ -88,6 +116,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         await writer;
         await _abort.CancelAsync();
         await Task.WhenAll(_relays.Values);
+        await _heartbeatLoop;
         _finished.TrySetResult();
     }
 
@@ -117,6 +146,16 @@ internal sealed class ClientConnection : IAsyncDisposable
     }
 
     public ValueTask SendAsync(AgentMessage message) => Outbox.EnqueueAsync(message, _abort.Token);
+
+    /// <summary>Completes the handshake: from now on the connection has an identity and a heartbeat.</summary>
+    public void Accept(string identityId, HeartbeatSchedule schedule, HeartbeatOptions heartbeatOptions)
+    {
+        IdentityId = identityId;
+        _heartbeatOptions = heartbeatOptions;
+        Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
+        _heartbeat = new ConnectionHeartbeat(this, schedule, _time);
+        _heartbeatLoop = _heartbeat.RunAsync(_abort.Token);
+    }
 
     public ErrorMessage Error(string code, string text, bool retryable = false, string? replyTo = null, string? streamId = null) =>
         new()
@@ -170,6 +209,7 @@ internal sealed class ClientConnection : IAsyncDisposable
             }
 
             var frame = await read;
+            Volatile.Write(ref _lastReceivedTicks, _time.GetUtcNow().UtcTicks);
             switch (frame.Kind)
             {
                 case FrameKind.Closed:
@@ -209,7 +249,21 @@ internal sealed class ClientConnection : IAsyncDisposable
             return;
         }
 
+        if (!IsHeartbeat(message))
+        {
+            MarkMessage();
+        }
+
         await _dispatcher.DispatchAsync(this, message);
+    }
+
+    private static bool IsHeartbeat(AgentMessage message) =>
+        message is ControlMessage { Action: ControlActions.Ping or ControlActions.Pong };
+
+    private void MarkMessage()
+    {
+        _hadMessage = true;
+        Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
     }
 
     private async Task WriteLoopAsync()
@@ -222,6 +276,10 @@ internal sealed class ClientConnection : IAsyncDisposable
                 buffer.ResetWrittenCount();
                 Codec.Encode(message, buffer);
                 await _socket.SendAsync(buffer.WrittenMemory, Codec.FrameType, endOfMessage: true, _abort.Token);
+                if (!IsHeartbeat(message) && IdentityId is not null)
+                {
+                    MarkMessage();
+                }
             }
 
             if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

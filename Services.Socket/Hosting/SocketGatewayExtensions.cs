@@ -4,6 +4,7 @@ using AspireAgent.Socket.Chat;
 using AspireAgent.Socket.Connections;
 using AspireAgent.Socket.Diagnostics;
 using AspireAgent.Socket.Endpoints;
+using AspireAgent.Socket.Heartbeat;
 using AspireAgent.Socket.Identity;
 using AspireAgent.Socket.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,10 @@ public static class SocketGatewayExtensions
         var services = builder.Services;
         services.AddOptions<GatewayOptions>()
             .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<HeartbeatOptions>()
+            .Bind(builder.Configuration.GetSection(HeartbeatOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

@@ -42,6 +42,12 @@ public static class ControlKeys
     public const string StreamId = "streamId";
     public const string Seq = "seq";
 
+    /// <summary>On <c>hello</c>: the heartbeat strategy the client asks for (fixed, adaptive, on-demand, application); on <c>welcome</c>: the one in force.</summary>
+    public const string Heartbeat = "heartbeat";
+
+    /// <summary>On <c>welcome</c>: the heartbeat interval in milliseconds (the client's ping period under the application strategy).</summary>
+    public const string HeartbeatIntervalMs = "heartbeatIntervalMs";
+
     /// <summary>On <c>welcome</c> and <c>pong</c>: the id of the message answered.</summary>
     public const string ReplyTo = "replyTo";
 }

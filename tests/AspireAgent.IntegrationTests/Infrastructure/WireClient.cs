@@ -15,6 +15,7 @@ public sealed class WireClient : IAsyncDisposable
 
     private readonly ClientWebSocket _socket;
     private readonly byte[] _buffer = new byte[1024 * 1024];
+    private Task<AgentMessage?>? _pending;
 
     private WireClient(ClientWebSocket socket, IMessageCodec codec)
     {
@@ -53,15 +54,20 @@ public sealed class WireClient : IAsyncDisposable
         return client;
     }
 
-    public async Task<ControlMessage> HelloAsync(string? token = null)
+    public async Task<ControlMessage> HelloAsync(string? token = null, string? heartbeat = null)
     {
-        var hello = new ControlMessage
+        var payload = new Dictionary<string, string>();
+        if (token is not null)
         {
-            Id = MessageIds.New(),
-            Timestamp = Now,
-            Action = ControlActions.Hello,
-            Payload = token is null ? null : new Dictionary<string, string> { [ControlKeys.Token] = token },
-        };
+            payload[ControlKeys.Token] = token;
+        }
+
+        if (heartbeat is not null)
+        {
+            payload[ControlKeys.Heartbeat] = heartbeat;
+        }
+
+        var hello = new ControlMessage { Id = MessageIds.New(), Timestamp = Now, Action = ControlActions.Hello, Payload = payload };
         await SendAsync(hello);
         var welcome = await ReceiveAsync<ControlMessage>(m => m is ControlMessage { Action: ControlActions.Welcome });
         IdentityToken = welcome.Get(ControlKeys.Token);
@@ -90,18 +96,48 @@ public sealed class WireClient : IAsyncDisposable
         await _socket.SendAsync(payload, type, endOfMessage: true, timeout.Token);
     }
 
-    /// <summary>The next frame, or null when the server closed the connection (see <see cref="CloseStatus"/>).</summary>
+    /// <summary>
+    /// The next frame, or null when the server closed the connection (see <see cref="CloseStatus"/>).
+    /// Throws <see cref="TimeoutException"/> when nothing came in time; the read stays pending for the next call,
+    /// because cancelling a WebSocket receive would abort the socket.
+    /// </summary>
     public async Task<AgentMessage?> ReceiveAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? ReceiveTimeout);
+        _pending ??= ReceiveFrameAsync();
+        var pending = _pending;
+        if (await Task.WhenAny(pending, Task.Delay(timeout ?? ReceiveTimeout)) != pending)
+        {
+            throw new TimeoutException("No frame arrived in time.");
+        }
+
+        _pending = null;
+        return await pending;
+    }
+
+    /// <summary>True when no frame arrives within <paramref name="quiet"/>.</summary>
+    public async Task<bool> StaysQuietAsync(TimeSpan quiet)
+    {
+        try
+        {
+            var message = await ReceiveAsync(quiet);
+            throw new InvalidOperationException($"Expected silence, got {message?.Type ?? "a close"}.");
+        }
+        catch (TimeoutException)
+        {
+            return true;
+        }
+    }
+
+    private async Task<AgentMessage?> ReceiveFrameAsync()
+    {
         var length = 0;
         while (true)
         {
-            var result = await _socket.ReceiveAsync(_buffer.AsMemory(length), cts.Token);
+            var result = await _socket.ReceiveAsync(_buffer.AsMemory(length), CancellationToken.None);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 // A well-behaved peer completes the close handshake at once.
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                 return null;
             }
 
