@@ -21,6 +21,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly GatewayOptions _options;
     private readonly InboundDispatcher _dispatcher;
     private readonly IStreamStore _streams;
+    private readonly IStreamSignals _signals;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort;
@@ -40,9 +41,11 @@ internal sealed class ClientConnection : IAsyncDisposable
         GatewayOptions options,
         InboundDispatcher dispatcher,
         IStreamStore streams,
+        IStreamSignals signals,
         TimeProvider time,
         ILogger logger)
     {
+        _signals = signals;
         _socket = socket;
         Codec = codec;
         _options = options;
@@ -63,6 +66,15 @@ internal sealed class ClientConnection : IAsyncDisposable
 
     /// <summary>The verified identity; null until the client's <c>hello</c> was answered.</summary>
     public string? IdentityId { get; private set; }
+
+    /// <summary>
+    /// True when the client said in <c>hello</c> that it acknowledges chunks as it renders them; otherwise
+    /// the gateway acknowledges each chunk once the socket took it, so TCP backpressure still reaches the producer.
+    /// </summary>
+    public bool ClientAcknowledges { get; private set; }
+
+    /// <summary>Whether this connection relays <paramref name="streamId"/> now.</summary>
+    public bool Follows(string streamId) => _relays.ContainsKey(streamId);
 
     /// <summary>The heartbeat strategy in force; null before the handshake.</summary>
     public HeartbeatStrategy? Heartbeat => _heartbeat?.Schedule.Strategy;
@@ -148,9 +160,10 @@ internal sealed class ClientConnection : IAsyncDisposable
     public ValueTask SendAsync(AgentMessage message) => Outbox.EnqueueAsync(message, _abort.Token);
 
     /// <summary>Completes the handshake: from now on the connection has an identity and a heartbeat.</summary>
-    public void Accept(string identityId, HeartbeatSchedule schedule, HeartbeatOptions heartbeatOptions)
+    public void Accept(string identityId, bool clientAcknowledges, HeartbeatSchedule schedule, HeartbeatOptions heartbeatOptions)
     {
         IdentityId = identityId;
+        ClientAcknowledges = clientAcknowledges;
         _heartbeatOptions = heartbeatOptions;
         Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
         _heartbeat = new ConnectionHeartbeat(this, schedule, _time);
@@ -280,6 +293,11 @@ internal sealed class ClientConnection : IAsyncDisposable
                 {
                     MarkMessage();
                 }
+
+                if (message is AssistantChunk chunk && !ClientAcknowledges)
+                {
+                    await _signals.AcknowledgeAsync(chunk.StreamId, chunk.Seq, _abort.Token);
+                }
             }
 
             if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -302,7 +320,11 @@ internal sealed class ClientConnection : IAsyncDisposable
         {
             await foreach (var message in _streams.ReadAsync(streamId, from, _abort.Token))
             {
-                await Outbox.EnqueueAsync(message, _abort.Token);
+                var queued = Outbox.EnqueueAsync(message, _abort.Token);
+                if (!queued.IsCompleted)
+                {
+                    await WaitForRoomAsync(queued.AsTask());
+                }
             }
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -325,6 +347,21 @@ internal sealed class ClientConnection : IAsyncDisposable
         {
             _relays.TryRemove(streamId, out _);
             done.TrySetResult();
+        }
+    }
+
+    // A client that does not read for SlowConsumerTimeout is closed (4002); its stream lives on in the bus
+    // and the producer is already paused by the missing acknowledgements, so nothing is lost: it can resume.
+    private async Task WaitForRoomAsync(Task queued)
+    {
+        try
+        {
+            await queued.WaitAsync(_options.SlowConsumerTimeout, _time, _abort.Token);
+        }
+        catch (TimeoutException)
+        {
+            RequestClose(CloseCodes.SlowConsumer, "slow consumer");
+            throw new OperationCanceledException(_abort.Token);
         }
     }
 

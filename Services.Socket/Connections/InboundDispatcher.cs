@@ -12,6 +12,7 @@ internal sealed class InboundDispatcher(
     IdentityTokens identities,
     ChatRequestHandler chat,
     StreamResumeHandler resume,
+    StreamSignalHandler signals,
     IOptions<GatewayOptions> options,
     IOptions<HeartbeatOptions> heartbeat)
 {
@@ -39,6 +40,12 @@ internal sealed class InboundDispatcher(
                 break;
             case ControlMessage { Action: ControlActions.Resume } control:
                 await resume.HandleAsync(connection, control);
+                break;
+            case ControlMessage { Action: ControlActions.Interrupt } control:
+                await signals.InterruptAsync(connection, control);
+                break;
+            case ControlMessage { Action: ControlActions.Ack } control:
+                await signals.AcknowledgeAsync(connection, control);
                 break;
             case ControlMessage { Action: ControlActions.Hello } control:
                 connection.SendCritical(connection.Error(
@@ -84,7 +91,7 @@ internal sealed class InboundDispatcher(
             : heartbeat.Value.Strategy;
         var schedule = new HeartbeatSchedule(strategy, heartbeat.Value, connection.Now);
         // Armed before the welcome leaves, so the first beat is measured from the handshake.
-        connection.Accept(identityId, schedule, heartbeat.Value);
+        connection.Accept(identityId, hello.Get(ControlKeys.Flow) == ControlKeys.FlowAck, schedule, heartbeat.Value);
         await connection.SendAsync(Control(connection, ControlActions.Welcome, replyTo: hello.Id, payload: new Dictionary<string, string>
         {
             [ControlKeys.Token] = token!,
@@ -92,6 +99,7 @@ internal sealed class InboundDispatcher(
             [ControlKeys.Node] = _node,
             [ControlKeys.Encoding] = connection.Codec.SubProtocol,
             [ControlKeys.Heartbeat] = HeartbeatOptions.ToHint(strategy),
+            [ControlKeys.Flow] = connection.ClientAcknowledges ? ControlKeys.FlowAck : ControlKeys.FlowAuto,
             [ControlKeys.HeartbeatIntervalMs] = ((long)heartbeat.Value.Interval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
         }));
     }

@@ -34,6 +34,7 @@ public static class SocketGatewayExtensions
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<ChatRequestHandler>();
         services.AddSingleton<StreamResumeHandler>();
+        services.AddSingleton<StreamSignalHandler>();
         services.AddSingleton<InboundDispatcher>();
         services.AddSingleton<WebSocketEndpoint>();
         services.AddHostedService<GracefulShutdown>();
