@@ -25,17 +25,28 @@ public sealed class WireClient : IAsyncDisposable
 
     public IMessageCodec Codec { get; }
 
+    /// <summary>Whether the server agreed to permessage-deflate in the upgrade response.</summary>
+    public bool Compressed => _socket.HttpResponseHeaders?.TryGetValue("Sec-WebSocket-Extensions", out var values) == true
+        && values.Any(v => v.Contains("permessage-deflate", StringComparison.OrdinalIgnoreCase));
+
     public WebSocket Socket => _socket;
 
     public string? IdentityToken { get; private set; }
 
     public string? IdentityId { get; private set; }
 
-    public static async Task<WireClient> ConnectAsync(Uri uri, WireEncoding encoding = WireEncoding.Json, string? origin = null)
+    public static async Task<WireClient> ConnectAsync(
+        Uri uri, WireEncoding encoding = WireEncoding.Json, string? origin = null, bool offerCompression = false)
     {
         var codec = MessageCodecs.Get(encoding);
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol(codec.SubProtocol);
+        socket.Options.CollectHttpResponseDetails = true;
+        if (offerCompression)
+        {
+            socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+        }
+
         if (origin is not null)
         {
             socket.Options.SetRequestHeader("Origin", origin);
