@@ -50,6 +50,11 @@ public static class Extensions
         var options = app.Services.GetRequiredService<IOptions<ServiceDefaultsOptions>>().Value;
         app.MapHealthChecks(options.HealthPath);
         app.MapHealthChecks(options.AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
+        if (!string.IsNullOrEmpty(options.PrometheusPath))
+        {
+            app.MapPrometheusScrapingEndpoint(options.PrometheusPath);
+        }
+
         return app;
     }
 
@@ -65,7 +70,9 @@ public static class Extensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation())
+                .AddRuntimeInstrumentation()
+                .AddProcessInstrumentation()
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(aspnet =>
@@ -81,7 +88,7 @@ public static class Extensions
     }
 
     private static bool IsProbe(Microsoft.AspNetCore.Http.PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics");
 
     private static void AddDefaultHealthChecks(this IHostApplicationBuilder builder) =>
         builder.Services.AddHealthChecks()

@@ -14,4 +14,8 @@ public sealed class ServiceDefaultsOptions
     /// <summary>Readiness path: every health check passes.</summary>
     [Required, RegularExpression("^/.*")]
     public string HealthPath { get; set; } = "/health";
+
+    /// <summary>Prometheus scrape endpoint, for deployments without an OTLP collector; empty disables it.</summary>
+    [RegularExpression("^(/.*)?$")]
+    public string PrometheusPath { get; set; } = "/metrics";
 }

@@ -32,6 +32,8 @@ public static class InferenceWorkerExtensions
         services.AddSingleton(InferenceModelFactory.Create);
         services.AddSingleton<TokenBatcher>();
         services.AddSingleton<AnswerGenerator>();
+        services.AddMetrics();
+        services.AddSingleton<InferenceMetrics>();
         services.AddHostedService<InferenceWorker>();
         builder.AddServiceTelemetry(InferenceTelemetry.SourceName);
         return builder;

@@ -22,6 +22,7 @@ internal sealed partial class AnswerGenerator(
     IStreamSignals signals,
     IOptions<InferenceOptions> options,
     IOptions<BusOptions> busOptions,
+    InferenceMetrics metrics,
     TimeProvider time,
     ILogger<AnswerGenerator> logger)
 {
@@ -37,24 +38,35 @@ internal sealed partial class AnswerGenerator(
         var request = lease.Request;
         using var activity = InferenceTelemetry.StartAnswer(request, model);
         var writer = new AnswerStreamWriter(streams, request, busOptions.Value.MaxChunksPerStream, time);
+        metrics.Started();
         try
         {
             await writer.StartAsync(model.Name, model.IsSimulated, abandonToken).ConfigureAwait(false);
             var end = await StreamAnswerAsync(request, writer, stoppingToken, abandonToken).ConfigureAwait(false);
             InferenceTelemetry.Ended(activity, end);
+            metrics.Ended(end, hadFirstToken: end.ChunkCount > 0);
             LogAnswered(request.StreamId, end.FinishReason, end.ChunkCount, end.Usage.CompletionTokens, end.Usage.DurationMs);
         }
         catch (OperationCanceledException) when (abandonToken.IsCancellationRequested)
         {
             // Left as it is: a durable bus hands the unfinished lease to another worker.
             LogAbandoned(request.StreamId);
+            metrics.Abandoned();
             return;
         }
         catch (Exception exception)
         {
             LogAnswerFailed(exception, request.StreamId);
             InferenceTelemetry.Failed(activity, exception);
-            await TryEndWithErrorAsync(request, writer, abandonToken).ConfigureAwait(false);
+            var end = await TryEndWithErrorAsync(request, writer, abandonToken).ConfigureAwait(false);
+            if (end is null)
+            {
+                metrics.Abandoned();
+            }
+            else
+            {
+                metrics.Ended(end, hadFirstToken: end.ChunkCount > 0);
+            }
         }
 
         await CompleteAsync(lease, writer, abandonToken).ConfigureAwait(false);
@@ -135,6 +147,7 @@ internal sealed partial class AnswerGenerator(
             return true;
         }
 
+        metrics.Paused();
         LogPaused(writer.Request.StreamId, writer.ChunkCount, watch.Acknowledged);
         try
         {
@@ -166,21 +179,22 @@ internal sealed partial class AnswerGenerator(
         _ => FinishReason.Error,
     };
 
-    private async Task TryEndWithErrorAsync(ChatRequest request, AnswerStreamWriter writer, CancellationToken abandonToken)
+    private async Task<AssistantEnd?> TryEndWithErrorAsync(ChatRequest request, AnswerStreamWriter writer, CancellationToken abandonToken)
     {
         if (!writer.HasStarted || writer.HasEnded)
         {
-            return;
+            return null;
         }
 
         try
         {
             var usage = UsageCalculator.Compute(request, reported: null, firstTokenAt: null, writer.Content, time.GetUtcNow());
-            await writer.EndAsync(FinishReason.Error, usage, abandonToken).ConfigureAwait(false);
+            return await writer.EndAsync(FinishReason.Error, usage, abandonToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (!abandonToken.IsCancellationRequested)
         {
             LogEndFailed(exception, request.StreamId);
+            return null;
         }
     }
 

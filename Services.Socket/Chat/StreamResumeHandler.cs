@@ -9,7 +9,7 @@ namespace AspireAgent.Socket.Chat;
 /// <c>resume {streamId, seq}</c>: replays what the client missed after <c>seq</c> (or from the start when
 /// <c>seq</c> is absent), then follows the stream live. Works on any node, because the stream lives in the bus.
 /// </summary>
-internal sealed class StreamResumeHandler(IStreamStore streams)
+internal sealed class StreamResumeHandler(IStreamStore streams, Diagnostics.GatewayMetrics metrics)
 {
     public async ValueTask HandleAsync(ClientConnection connection, ControlMessage message)
     {
@@ -19,6 +19,7 @@ internal sealed class StreamResumeHandler(IStreamStore streams)
         if (string.IsNullOrEmpty(streamId)
             || seqText is not null && (!long.TryParse(seqText, NumberStyles.None, CultureInfo.InvariantCulture, out seq) || seq < 0))
         {
+            metrics.Resume("invalid");
             connection.SendCritical(connection.Error(
                 ErrorCodes.InvalidMessage, "resume needs payload streamId and, optionally, seq (the last chunk received, ≥ 0).", replyTo: message.Id));
             return;
@@ -27,6 +28,7 @@ internal sealed class StreamResumeHandler(IStreamStore streams)
         var info = await streams.GetAsync(streamId, connection.Aborted);
         if (info is null)
         {
+            metrics.Resume("not_found");
             connection.SendCritical(connection.Error(
                 ErrorCodes.StreamNotFound, "The stream does not exist or its retention has expired.", replyTo: message.Id, streamId: streamId));
             return;
@@ -35,13 +37,16 @@ internal sealed class StreamResumeHandler(IStreamStore streams)
         // Same answer for "not yours" as for "not there" would hide existence; we say forbidden, but never send data.
         if (info.OwnerId != connection.IdentityId)
         {
+            metrics.Resume("forbidden");
             connection.SendCritical(connection.Error(
                 ErrorCodes.Forbidden, "This stream belongs to another identity.", replyTo: message.Id, streamId: streamId));
             return;
         }
 
         var from = seqText is null ? StreamPosition.Beginning : StreamPosition.AfterChunk(seq);
-        if (!connection.TryFollow(streamId, from))
+        var followed = connection.TryFollow(streamId, from);
+        metrics.Resume(followed ? "resumed" : "refused");
+        if (!followed)
         {
             connection.SendCritical(connection.Error(
                 ErrorCodes.InvalidMessage, "The stream is already followed on this connection, or too many are.", retryable: true,

@@ -22,6 +22,8 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly InboundDispatcher _dispatcher;
     private readonly IStreamStore _streams;
     private readonly IStreamSignals _signals;
+    private readonly GatewayMetrics _metrics;
+    private readonly string _encoding;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort;
@@ -42,10 +44,13 @@ internal sealed class ClientConnection : IAsyncDisposable
         InboundDispatcher dispatcher,
         IStreamStore streams,
         IStreamSignals signals,
+        GatewayMetrics metrics,
         TimeProvider time,
         ILogger logger)
     {
         _signals = signals;
+        _metrics = metrics;
+        _encoding = codec.Encoding.ToString().ToLowerInvariant();
         _socket = socket;
         Codec = codec;
         _options = options;
@@ -54,7 +59,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         _time = time;
         _logger = logger;
         _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        Outbox = new PriorityOutbox(options.OutboundLaneCapacity);
+        Outbox = new PriorityOutbox(options.OutboundLaneCapacity, metrics.Dropped);
         _lastReceivedTicks = time.GetUtcNow().UtcTicks;
     }
 
@@ -228,6 +233,7 @@ internal sealed class ClientConnection : IAsyncDisposable
                 case FrameKind.Closed:
                     return;
                 case FrameKind.TooBig:
+                    _metrics.Failure("too_big");
                     RequestClose(CloseCodes.MessageTooBig, $"message larger than {_options.MaxMessageBytes} bytes");
                     return;
                 case FrameKind.Message when _close is null:
@@ -241,6 +247,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     {
         if (frame.Type != Codec.FrameType)
         {
+            _metrics.Failure("unsupported_data");
             RequestClose(CloseCodes.UnsupportedData, $"{Codec.Encoding} expects {Codec.FrameType.ToString().ToLowerInvariant()} frames");
             return;
         }
@@ -252,16 +259,19 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
         catch (MalformedFrameException ex)
         {
+            _metrics.Failure("malformed");
             _logger.MalformedFrame(ConnectionId, ex.Message);
             RequestClose(CloseCodes.MalformedFrame, "malformed frame");
             return;
         }
         catch (UnknownMessageTypeException ex)
         {
+            _metrics.Failure("unknown_type");
             SendCritical(Error(ErrorCodes.UnknownType, $"Message type '{ex.MessageType}' is not part of protocol v1."));
             return;
         }
 
+        _metrics.Received(message, _encoding, frame.Payload.Length);
         if (!IsHeartbeat(message))
         {
             MarkMessage();
@@ -289,6 +299,7 @@ internal sealed class ClientConnection : IAsyncDisposable
                 buffer.ResetWrittenCount();
                 Codec.Encode(message, buffer);
                 await _socket.SendAsync(buffer.WrittenMemory, Codec.FrameType, endOfMessage: true, _abort.Token);
+                _metrics.Sent(message, _encoding, buffer.WrittenCount, _time.GetUtcNow());
                 if (!IsHeartbeat(message) && IdentityId is not null)
                 {
                     MarkMessage();

@@ -1,14 +1,25 @@
 using System.Collections.Concurrent;
+using AspireAgent.Socket.Diagnostics;
 using AspireAgent.Socket.Options;
 using Microsoft.Extensions.Options;
 
 namespace AspireAgent.Socket.Connections;
 
 /// <summary>The connections of this node: the capacity gate, and the list graceful shutdown walks.</summary>
-internal sealed class ConnectionRegistry(IOptions<GatewayOptions> options)
+internal sealed class ConnectionRegistry
 {
     private readonly ConcurrentDictionary<string, ClientConnection> _connections = new(StringComparer.Ordinal);
+    private readonly IOptions<GatewayOptions> options;
     private int _reserved;
+
+    public ConnectionRegistry(IOptions<GatewayOptions> options, GatewayMetrics metrics)
+    {
+        this.options = options;
+        metrics.Meter.CreateObservableGauge("aspireagent.gateway.outbound.queued", () => _connections.Values.Sum(c => (long)c.Outbox.Count),
+            "{message}", "Frames waiting in the outbound lanes of all connections of this node.");
+        metrics.Meter.CreateObservableGauge("aspireagent.gateway.connections.capacity", () => (long)options.Value.MaxConnections,
+            "{connection}", "The connection limit of this node (Gateway:MaxConnections), for capacity alerts.");
+    }
 
     public int Count => _connections.Count;
 

@@ -18,7 +18,7 @@ internal sealed class PriorityOutbox
     private readonly SemaphoreSlim _available = new(0);
     private long _dropped;
 
-    public PriorityOutbox(int laneCapacity)
+    public PriorityOutbox(int laneCapacity, Action? onDropped = null)
     {
         _lanes = new Channel<AgentMessage>[LaneCount];
         for (var lane = 0; lane < LaneCount; lane++)
@@ -31,7 +31,12 @@ internal sealed class PriorityOutbox
                     // The low lane sheds its oldest status frames instead of holding up the producer.
                     FullMode = low ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
                 },
-                low ? _ => Interlocked.Increment(ref _dropped) : null);
+                low ? _ =>
+                {
+                    Interlocked.Increment(ref _dropped);
+                    onDropped?.Invoke();
+                }
+                : null);
         }
     }
 

@@ -20,6 +20,7 @@ internal sealed class WebSocketEndpoint(
     IStreamStore streams,
     IStreamSignals signals,
     IOptions<GatewayOptions> options,
+    GatewayMetrics metrics,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -29,12 +30,14 @@ internal sealed class WebSocketEndpoint(
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
+            metrics.Attempt("not_websocket");
             await Refuse(context, StatusCodes.Status400BadRequest, "This endpoint only accepts WebSocket upgrades.");
             return;
         }
 
         if (!origins.IsAllowed(context.Request))
         {
+            metrics.Attempt("origin_refused");
             _logger.OriginRefused(context.Request.Headers.Origin.ToString());
             await Refuse(context, StatusCodes.Status403Forbidden, "Origin not allowed.");
             return;
@@ -44,6 +47,7 @@ internal sealed class WebSocketEndpoint(
         var codec = requested.Count == 0 ? MessageCodecs.Json : Negotiate(requested);
         if (codec is null)
         {
+            metrics.Attempt("unsupported_subprotocol");
             await Refuse(context, StatusCodes.Status400BadRequest,
                 $"Unsupported subprotocol '{string.Join(", ", requested)}'. Supported: {string.Join(", ", MessageCodecs.All.Select(c => c.SubProtocol))}.");
             return;
@@ -51,6 +55,7 @@ internal sealed class WebSocketEndpoint(
 
         if (!registry.TryReserve())
         {
+            metrics.Attempt("at_capacity");
             context.Response.Headers.RetryAfter = "5";
             await Refuse(context, StatusCodes.Status503ServiceUnavailable, "This node is at its connection limit; try another or retry later.");
             return;
@@ -65,8 +70,11 @@ internal sealed class WebSocketEndpoint(
                 DangerousEnableCompression = options.Value.EnableCompression,
             });
 
-            await using var connection = new ClientConnection(socket, codec, options.Value, dispatcher, streams, signals, time, _logger);
+            metrics.Attempt("accepted");
+            await using var connection = new ClientConnection(socket, codec, options.Value, dispatcher, streams, signals, metrics, time, _logger);
             registry.Add(connection);
+            metrics.Opened();
+            var opened = time.GetTimestamp();
             try
             {
                 _logger.Connected(connection.ConnectionId, codec.SubProtocol);
@@ -75,6 +83,7 @@ internal sealed class WebSocketEndpoint(
             finally
             {
                 registry.Remove(connection);
+                metrics.Closed(time.GetElapsedTime(opened), connection.CloseStatus);
                 _logger.Disconnected(connection.ConnectionId, (int?)connection.CloseStatus);
             }
         }

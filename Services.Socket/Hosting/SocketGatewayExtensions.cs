@@ -29,6 +29,8 @@ public static class SocketGatewayExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddDataProtection().SetApplicationName("AspireAgent");
 
+        services.AddMetrics();
+        services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<IdentityTokens>();
         services.AddSingleton<OriginPolicy>();
         services.AddSingleton<ConnectionRegistry>();

@@ -3,6 +3,8 @@ using AspireAgent.Bus;
 using AspireAgent.Bus.Memory;
 using AspireAgent.Inference;
 using AspireAgent.Inference.Batching;
+using AspireAgent.Inference.Diagnostics;
+using AspireAgent.UnitTests.Infrastructure;
 using AspireAgent.Inference.Generation;
 using AspireAgent.Inference.Models;
 using AspireAgent.Protocol;
@@ -322,6 +324,7 @@ public sealed class AnswerGeneratorTests
             _signals,
             inference,
             bus,
+            new InferenceMetrics(TestMeters.Factory()),
             _time,
             NullLogger<AnswerGenerator>.Instance);
     }

@@ -1,0 +1,104 @@
+using System.Diagnostics.Metrics;
+using System.Net.WebSockets;
+using AspireAgent.Protocol;
+
+namespace AspireAgent.Socket.Diagnostics;
+
+/// <summary>
+/// The gateway's instruments, on one <see cref="Meter"/> named <see cref="GatewayTelemetry.Name"/>. Names and
+/// units follow OpenTelemetry's conventions; Prometheus sees them with dots as underscores and the unit as a
+/// suffix (for example <c>aspireagent_gateway_delivery_latency_seconds</c>).
+/// </summary>
+public sealed class GatewayMetrics
+{
+    private readonly Counter<long> _attempts;
+    private readonly UpDownCounter<long> _active;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _closes;
+    private readonly Counter<long> _resumes;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _sent;
+    private readonly Counter<long> _bytesReceived;
+    private readonly Counter<long> _bytesSent;
+    private readonly Histogram<double> _latency;
+    private readonly Counter<long> _failures;
+    private readonly Counter<long> _dropped;
+
+    public GatewayMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(GatewayTelemetry.Name);
+        _attempts = meter.CreateCounter<long>("aspireagent.gateway.connection.attempts", "{attempt}",
+            "WebSocket upgrade requests, by outcome (accepted, or why refused).");
+        _active = meter.CreateUpDownCounter<long>("aspireagent.gateway.connections.active", "{connection}",
+            "Open WebSocket connections.");
+        _duration = meter.CreateHistogram<double>("aspireagent.gateway.connection.duration", "s",
+            "How long connections stayed open.");
+        _closes = meter.CreateCounter<long>("aspireagent.gateway.connection.closes", "{close}",
+            "Connections ended, by close code (0 when the socket died without one).");
+        _resumes = meter.CreateCounter<long>("aspireagent.gateway.resumes", "{resume}",
+            "Resume requests, by outcome.");
+        _received = meter.CreateCounter<long>("aspireagent.gateway.messages.received", "{message}",
+            "Messages decoded from clients, by type and encoding.");
+        _sent = meter.CreateCounter<long>("aspireagent.gateway.messages.sent", "{message}",
+            "Messages written to clients, by type and priority lane.");
+        _bytesReceived = meter.CreateCounter<long>("aspireagent.gateway.bytes.received", "By",
+            "Payload bytes received, by encoding.");
+        _bytesSent = meter.CreateCounter<long>("aspireagent.gateway.bytes.sent", "By",
+            "Payload bytes sent, by encoding.");
+        _latency = meter.CreateHistogram<double>("aspireagent.gateway.delivery.latency", "s",
+            "From a chunk's creation by the worker to its frame being written to the client.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _failures = meter.CreateCounter<long>("aspireagent.gateway.message.failures", "{failure}",
+            "Inbound frames refused or outbound frames lost, by reason.");
+        _dropped = meter.CreateCounter<long>("aspireagent.gateway.outbound.dropped", "{message}",
+            "Low-priority frames shed because their lane was full.");
+        Meter = meter;
+    }
+
+    /// <summary>From 1 ms to 10 s: the design's alert thresholds (500 ms, 1 s) fall on bucket bounds.</summary>
+    public static IReadOnlyList<double> LatencyBuckets { get; } =
+        [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10];
+
+    public Meter Meter { get; }
+
+    public void Attempt(string outcome) => _attempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void Opened() => _active.Add(1);
+
+    public void Closed(TimeSpan duration, WebSocketCloseStatus? status)
+    {
+        _active.Add(-1);
+        _duration.Record(duration.TotalSeconds);
+        _closes.Add(1, new KeyValuePair<string, object?>("close_code", (int)(status ?? 0)));
+    }
+
+    public void Resume(string outcome) => _resumes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void Received(AgentMessage message, string encoding, int bytes)
+    {
+        _received.Add(1, new("type", message.Type), new("encoding", encoding));
+        _bytesReceived.Add(bytes, new KeyValuePair<string, object?>("encoding", encoding));
+    }
+
+    public void Sent(AgentMessage message, string encoding, int bytes, DateTimeOffset now)
+    {
+        _sent.Add(1, new("type", message.Type), new("lane", LaneName(message.Priority)));
+        _bytesSent.Add(bytes, new KeyValuePair<string, object?>("encoding", encoding));
+        if (message is AssistantChunk)
+        {
+            _latency.Record(Math.Max(0, now.ToUnixTimeMilliseconds() - message.Timestamp) / 1000.0);
+        }
+    }
+
+    public void Failure(string reason) => _failures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Dropped() => _dropped.Add(1);
+
+    private static string LaneName(MessagePriority lane) => lane switch
+    {
+        MessagePriority.Critical => "critical",
+        MessagePriority.High => "high",
+        MessagePriority.Normal => "normal",
+        _ => "low",
+    };
+}
