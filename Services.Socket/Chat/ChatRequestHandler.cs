@@ -49,9 +49,7 @@ internal sealed class ChatRequestHandler(
             return;
         }
 
-        using var activity = GatewayTelemetry.Source.StartActivity("chat.request");
-        activity?.SetTag("aspireagent.conversation_id", message.ConversationId);
-        activity?.SetTag("aspireagent.stream_id", streamId);
+        using var activity = GatewayTelemetry.StartChatRequest(message, streamId, owner);
 
         var now = time.GetUtcNow();
         await streams.CreateAsync(
