@@ -20,10 +20,12 @@ namespace AspireAgent.Protocol;
 public abstract record AgentMessage
 {
     [JsonPropertyName("id")]
+    [JsonPropertyOrder(-2)]
     public required string Id { get; init; }
 
     /// <summary>Unix time in milliseconds at which the sender created the message.</summary>
     [JsonPropertyName("ts")]
+    [JsonPropertyOrder(-1)]
     public required long Timestamp { get; init; }
 
     [JsonIgnore]

@@ -17,5 +17,6 @@ public sealed record AssistantChunk : AgentMessage
     [JsonPropertyName("delta")]
     public required string Delta { get; init; }
 
+    [JsonIgnore]
     public override string Type => MessageTypes.AssistantChunk;
 }

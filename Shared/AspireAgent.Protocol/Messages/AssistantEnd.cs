@@ -21,6 +21,7 @@ public sealed record AssistantEnd : AgentMessage
     [JsonPropertyName("chunkCount")]
     public long ChunkCount { get; init; }
 
+    [JsonIgnore]
     public override string Type => MessageTypes.AssistantEnd;
 }
 

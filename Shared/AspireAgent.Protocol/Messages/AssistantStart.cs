@@ -22,5 +22,6 @@ public sealed record AssistantStart : AgentMessage
     [JsonPropertyName("replyTo")]
     public string? ReplyTo { get; init; }
 
+    [JsonIgnore]
     public override string Type => MessageTypes.AssistantStart;
 }

@@ -41,4 +41,7 @@ public static class ControlKeys
     public const string Encoding = "encoding";
     public const string StreamId = "streamId";
     public const string Seq = "seq";
+
+    /// <summary>On <c>welcome</c> and <c>pong</c>: the id of the message answered.</summary>
+    public const string ReplyTo = "replyTo";
 }

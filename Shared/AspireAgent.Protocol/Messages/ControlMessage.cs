@@ -15,8 +15,10 @@ public sealed record ControlMessage : AgentMessage
     [JsonPropertyName("payload")]
     public IReadOnlyDictionary<string, string>? Payload { get; init; }
 
+    [JsonIgnore]
     public override string Type => MessageTypes.Control;
 
+    [JsonIgnore]
     public override MessagePriority Priority => ControlActions.PriorityOf(Action);
 
     /// <summary>The payload value for <paramref name="key"/>, or null when absent.</summary>

@@ -9,6 +9,9 @@ public static class ErrorCodes
     /// <summary>A known message the server does not accept from a client (for example <c>assistant.chunk</c>).</summary>
     public const string UnexpectedType = "unexpected_type";
 
+    /// <summary>A control action v1 reserves but this server does not serve.</summary>
+    public const string UnsupportedAction = "unsupported_action";
+
     /// <summary>A field is missing, empty or out of range.</summary>
     public const string InvalidMessage = "invalid_message";
 

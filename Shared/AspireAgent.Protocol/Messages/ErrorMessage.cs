@@ -25,7 +25,9 @@ public sealed record ErrorMessage : AgentMessage
     [JsonPropertyName("streamId")]
     public string? StreamId { get; init; }
 
+    [JsonIgnore]
     public override string Type => MessageTypes.Error;
 
+    [JsonIgnore]
     public override MessagePriority Priority => MessagePriority.Critical;
 }

@@ -11,7 +11,9 @@ public sealed record UserMessage : AgentMessage
     [JsonPropertyName("content")]
     public required string Content { get; init; }
 
+    [JsonIgnore]
     public override string Type => MessageTypes.UserMessage;
 
+    [JsonIgnore]
     public override MessagePriority Priority => MessagePriority.High;
 }

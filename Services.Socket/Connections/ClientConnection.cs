@@ -1,0 +1,274 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using AspireAgent.Bus;
+using AspireAgent.Protocol;
+using AspireAgent.Protocol.Encoding;
+using AspireAgent.Socket.Diagnostics;
+using AspireAgent.Socket.Options;
+
+namespace AspireAgent.Socket.Connections;
+
+/// <summary>
+/// Everything one WebSocket owns: its read loop, its single writer draining the <see cref="PriorityOutbox"/>,
+/// the relays of the streams it follows, and the abort token that ends them all. Only the writer touches
+/// the socket's send side, which is what makes priority lanes and the close handshake race-free.
+/// </summary>
+internal sealed class ClientConnection : IAsyncDisposable
+{
+    private readonly WebSocket _socket;
+    private readonly GatewayOptions _options;
+    private readonly InboundDispatcher _dispatcher;
+    private readonly IStreamStore _streams;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _abort;
+    private readonly ConcurrentDictionary<string, Task> _relays = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CloseRequest? _close;
+
+    public ClientConnection(
+        WebSocket socket,
+        IMessageCodec codec,
+        GatewayOptions options,
+        InboundDispatcher dispatcher,
+        IStreamStore streams,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _socket = socket;
+        Codec = codec;
+        _options = options;
+        _dispatcher = dispatcher;
+        _streams = streams;
+        _time = time;
+        _logger = logger;
+        _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        Outbox = new PriorityOutbox(options.OutboundLaneCapacity);
+    }
+
+    public string ConnectionId { get; } = MessageIds.New();
+
+    public IMessageCodec Codec { get; }
+
+    public PriorityOutbox Outbox { get; }
+
+    /// <summary>The verified identity; null until the client's <c>hello</c> was answered.</summary>
+    public string? IdentityId { get; set; }
+
+    /// <summary>Cancelled when the connection ends, for whatever reason.</summary>
+    public CancellationToken Aborted => _abort.Token;
+
+    public WebSocketCloseStatus? CloseStatus => _close?.Status;
+
+    /// <summary>Completes when <see cref="RunAsync"/> has finished and every relay has stopped.</summary>
+    public Task Finished => _finished.Task;
+
+    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Runs the connection until it closes; never throws for the peer's misbehaviour.</summary>
+    public async Task RunAsync()
+    {
+        var writer = WriteLoopAsync();
+        try
+        {
+            await ReadLoopAsync();
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            _logger.ConnectionDropped(ConnectionId, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            _logger.ConnectionFailed(ConnectionId, ex);
+            RequestClose(CloseCodes.InternalError, "internal error");
+        }
+
+        RequestClose(CloseCodes.Normal, string.Empty);
+        await writer;
+        await _abort.CancelAsync();
+        await Task.WhenAll(_relays.Values);
+        _finished.TrySetResult();
+    }
+
+    /// <summary>
+    /// Asks the writer to send a close frame (after nothing else) and bounds how long the peer has to answer
+    /// it. The first request wins; later ones are ignored.
+    /// </summary>
+    public void RequestClose(WebSocketCloseStatus status, string reason)
+    {
+        if (Interlocked.CompareExchange(ref _close, new CloseRequest(status, reason), null) is not null)
+        {
+            return;
+        }
+
+        _logger.Closing(ConnectionId, (int)status, reason);
+        Outbox.Complete();
+        _abort.CancelAfter(_options.CloseTimeout);
+    }
+
+    /// <summary>Queues a frame that must not wait (errors, pongs); a full critical lane means the client is gone in all but name.</summary>
+    public void SendCritical(AgentMessage message)
+    {
+        if (!Outbox.TryEnqueue(message) && _close is null)
+        {
+            RequestClose(CloseCodes.SlowConsumer, "outbound queue full");
+        }
+    }
+
+    public ValueTask SendAsync(AgentMessage message) => Outbox.EnqueueAsync(message, _abort.Token);
+
+    public ErrorMessage Error(string code, string text, bool retryable = false, string? replyTo = null, string? streamId = null) =>
+        new()
+        {
+            Id = MessageIds.New(),
+            Timestamp = NowMs,
+            Code = code,
+            Message = text,
+            Retryable = retryable,
+            ReplyTo = replyTo,
+            StreamId = streamId,
+        };
+
+    /// <summary>Starts relaying a stream from the bus to this client; false when the connection follows too many already.</summary>
+    public bool TryFollow(string streamId, StreamPosition from)
+    {
+        if (_relays.Count >= _options.MaxStreamsPerConnection || _relays.ContainsKey(streamId) || _close is not null)
+        {
+            return false;
+        }
+
+        var relay = new TaskCompletionSource();
+        if (!_relays.TryAdd(streamId, relay.Task))
+        {
+            return false;
+        }
+
+        _ = RelayAsync(streamId, from, relay);
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _abort.CancelAsync();
+        _abort.Dispose();
+        _socket.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        using var reader = new FrameReader(_socket, _options.MaxMessageBytes);
+        var handshakeDeadline = Task.Delay(_options.HandshakeTimeout, _time, _abort.Token);
+        while (true)
+        {
+            var read = reader.ReadAsync(_abort.Token).AsTask();
+            if (IdentityId is null && _close is null
+                && await Task.WhenAny(read, handshakeDeadline) == handshakeDeadline
+                && handshakeDeadline.IsCompletedSuccessfully && !read.IsCompleted)
+            {
+                RequestClose(CloseCodes.HandshakeTimeout, "no hello within the handshake timeout");
+            }
+
+            var frame = await read;
+            switch (frame.Kind)
+            {
+                case FrameKind.Closed:
+                    return;
+                case FrameKind.TooBig:
+                    RequestClose(CloseCodes.MessageTooBig, $"message larger than {_options.MaxMessageBytes} bytes");
+                    return;
+                case FrameKind.Message when _close is null:
+                    await ProcessAsync(frame);
+                    break;
+            }
+        }
+    }
+
+    private async ValueTask ProcessAsync(Frame frame)
+    {
+        if (frame.Type != Codec.FrameType)
+        {
+            RequestClose(CloseCodes.UnsupportedData, $"{Codec.Encoding} expects {Codec.FrameType.ToString().ToLowerInvariant()} frames");
+            return;
+        }
+
+        AgentMessage message;
+        try
+        {
+            message = Codec.Decode(frame.Payload);
+        }
+        catch (MalformedFrameException ex)
+        {
+            _logger.MalformedFrame(ConnectionId, ex.Message);
+            RequestClose(CloseCodes.MalformedFrame, "malformed frame");
+            return;
+        }
+        catch (UnknownMessageTypeException ex)
+        {
+            SendCritical(Error(ErrorCodes.UnknownType, $"Message type '{ex.MessageType}' is not part of protocol v1."));
+            return;
+        }
+
+        await _dispatcher.DispatchAsync(this, message);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>(4 * 1024);
+        try
+        {
+            while (await Outbox.DequeueAsync(_abort.Token) is { } message && _close is null)
+            {
+                buffer.ResetWrittenCount();
+                Codec.Encode(message, buffer);
+                await _socket.SendAsync(buffer.WrittenMemory, Codec.FrameType, endOfMessage: true, _abort.Token);
+            }
+
+            if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(close.Status, close.Reason, _abort.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The peer vanished mid-write; the read side sees the same and ends the connection.
+            await _abort.CancelAsync();
+        }
+    }
+
+    private async Task RelayAsync(string streamId, StreamPosition from, TaskCompletionSource done)
+    {
+        // Leave the read loop's call stack: a stream already in the bus would otherwise be relayed inline.
+        await Task.Yield();
+        try
+        {
+            await foreach (var message in _streams.ReadAsync(streamId, from, _abort.Token))
+            {
+                await Outbox.EnqueueAsync(message, _abort.Token);
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            // The connection is closing; the client resumes the stream elsewhere.
+        }
+        catch (StreamNotFoundException)
+        {
+            SendCritical(Error(ErrorCodes.StreamNotFound, "The stream does not exist or has expired.", streamId: streamId));
+        }
+        catch (Exception ex)
+        {
+            _logger.RelayFailed(ConnectionId, streamId, ex);
+            SendCritical(Error(ErrorCodes.Internal, "Relaying the stream failed.", retryable: true, streamId: streamId));
+        }
+        finally
+        {
+            _relays.TryRemove(streamId, out _);
+            done.TrySetResult();
+        }
+    }
+
+    private sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);
+}

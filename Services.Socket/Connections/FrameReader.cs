@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace AspireAgent.Socket.Connections;
+
+/// <summary>
+/// Reads whole WebSocket messages into one pooled buffer that grows up to a hard limit, so a client can
+/// neither allocate unbounded memory nor make the server assemble a message it will refuse anyway.
+/// </summary>
+internal sealed class FrameReader(WebSocket socket, int maxMessageBytes) : IDisposable
+{
+    private const int InitialBufferSize = 4 * 1024;
+
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxMessageBytes));
+
+    public async ValueTask<Frame> ReadAsync(CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (length == _buffer.Length)
+            {
+                if (length >= maxMessageBytes)
+                {
+                    return Frame.TooBig;
+                }
+
+                Grow(Math.Min(_buffer.Length * 2, maxMessageBytes + 1));
+            }
+
+            var result = await socket.ReceiveAsync(_buffer.AsMemory(length), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return Frame.Closed;
+            }
+
+            length += result.Count;
+            if (length > maxMessageBytes)
+            {
+                return Frame.TooBig;
+            }
+
+            if (result.EndOfMessage)
+            {
+                return new Frame(FrameKind.Message, result.MessageType, _buffer.AsMemory(0, length));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+
+    private void Grow(int size)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent(size);
+        _buffer.CopyTo(bigger, 0);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+    }
+}
+
+internal enum FrameKind
+{
+    Message,
+    Closed,
+    TooBig,
+}
+
+/// <summary>A received message; <see cref="Payload"/> is valid until the next read.</summary>
+internal readonly record struct Frame(FrameKind Kind, WebSocketMessageType Type, ReadOnlyMemory<byte> Payload)
+{
+    public static Frame Closed { get; } = new(FrameKind.Closed, WebSocketMessageType.Close, default);
+
+    public static Frame TooBig { get; } = new(FrameKind.TooBig, WebSocketMessageType.Binary, default);
+}

@@ -1,0 +1,101 @@
+using AspireAgent.Protocol;
+using AspireAgent.Socket.Chat;
+using AspireAgent.Socket.Identity;
+using AspireAgent.Socket.Options;
+using Microsoft.Extensions.Options;
+
+namespace AspireAgent.Socket.Connections;
+
+/// <summary>Decides what each decoded client message means: the protocol's state machine on the server side.</summary>
+internal sealed class InboundDispatcher(
+    IdentityTokens identities,
+    ChatRequestHandler chat,
+    StreamResumeHandler resume,
+    IOptions<GatewayOptions> options)
+{
+    private readonly string _node = options.Value.NodeId ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    public string Node => _node;
+
+    public async ValueTask DispatchAsync(ClientConnection connection, AgentMessage message)
+    {
+        if (connection.IdentityId is null)
+        {
+            await HandshakeAsync(connection, message);
+            return;
+        }
+
+        switch (message)
+        {
+            case UserMessage user:
+                await chat.HandleAsync(connection, user);
+                break;
+            case ControlMessage { Action: ControlActions.Ping } ping:
+                connection.SendCritical(Control(connection, ControlActions.Pong, replyTo: ping.Id));
+                break;
+            case ControlMessage { Action: ControlActions.Pong }:
+                break;
+            case ControlMessage { Action: ControlActions.Resume } control:
+                await resume.HandleAsync(connection, control);
+                break;
+            case ControlMessage { Action: ControlActions.Hello } control:
+                connection.SendCritical(connection.Error(
+                    ErrorCodes.UnexpectedType, "The handshake is already done.", replyTo: control.Id));
+                break;
+            case ControlMessage control:
+                connection.SendCritical(connection.Error(
+                    ErrorCodes.UnsupportedAction, $"Control action '{control.Action}' is not served by this gateway.", replyTo: control.Id));
+                break;
+            default:
+                connection.SendCritical(connection.Error(
+                    ErrorCodes.UnexpectedType, $"A client may not send '{message.Type}'.", replyTo: message.Id));
+                break;
+        }
+    }
+
+    private async ValueTask HandshakeAsync(ClientConnection connection, AgentMessage message)
+    {
+        if (message is not ControlMessage { Action: ControlActions.Hello } hello)
+        {
+            connection.RequestClose(Protocol.CloseCodes.ProtocolError, "the first frame must be control hello");
+            return;
+        }
+
+        var presented = hello.Get(ControlKeys.Token);
+        var identityId = string.IsNullOrEmpty(presented) ? null : identities.Verify(presented);
+        var token = presented;
+        if (identityId is null)
+        {
+            if (!string.IsNullOrEmpty(presented))
+            {
+                // Not fatal: the client loses access to what the old identity owned, and learns why.
+                connection.SendCritical(connection.Error(
+                    ErrorCodes.IdentityRejected, "The identity token did not verify; a new identity was issued.", replyTo: hello.Id));
+            }
+
+            var issued = identities.Issue();
+            (identityId, token) = (issued.Id, issued.Token);
+        }
+
+        connection.IdentityId = identityId;
+        await connection.SendAsync(Control(connection, ControlActions.Welcome, replyTo: hello.Id, payload: new Dictionary<string, string>
+        {
+            [ControlKeys.Token] = token!,
+            [ControlKeys.Identity] = identityId,
+            [ControlKeys.Node] = _node,
+            [ControlKeys.Encoding] = connection.Codec.SubProtocol,
+        }));
+    }
+
+    private static ControlMessage Control(
+        ClientConnection connection, string action, string? replyTo = null, Dictionary<string, string>? payload = null)
+    {
+        if (replyTo is not null)
+        {
+            payload ??= [];
+            payload[ControlKeys.ReplyTo] = replyTo;
+        }
+
+        return new ControlMessage { Id = MessageIds.New(), Timestamp = connection.NowMs, Action = action, Payload = payload };
+    }
+}

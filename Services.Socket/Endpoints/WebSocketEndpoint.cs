@@ -1,0 +1,105 @@
+using System.Net.WebSockets;
+using AspireAgent.Bus;
+using AspireAgent.Protocol.Encoding;
+using AspireAgent.Socket.Connections;
+using AspireAgent.Socket.Diagnostics;
+using AspireAgent.Socket.Options;
+using Microsoft.Extensions.Options;
+
+namespace AspireAgent.Socket.Endpoints;
+
+/// <summary>
+/// The upgrade: every refusal that can be decided before accepting is an HTTP status with a plain-text
+/// reason (wrong method, foreign origin, unsupported subprotocol, node full), so clients and load balancers
+/// see it without speaking the protocol.
+/// </summary>
+internal sealed class WebSocketEndpoint(
+    OriginPolicy origins,
+    ConnectionRegistry registry,
+    InboundDispatcher dispatcher,
+    IStreamStore streams,
+    IOptions<GatewayOptions> options,
+    TimeProvider time,
+    ILoggerFactory loggers)
+{
+    private readonly ILogger _logger = loggers.CreateLogger("AspireAgent.Socket.Connection");
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await Refuse(context, StatusCodes.Status400BadRequest, "This endpoint only accepts WebSocket upgrades.");
+            return;
+        }
+
+        if (!origins.IsAllowed(context.Request))
+        {
+            _logger.OriginRefused(context.Request.Headers.Origin.ToString());
+            await Refuse(context, StatusCodes.Status403Forbidden, "Origin not allowed.");
+            return;
+        }
+
+        var requested = context.WebSockets.WebSocketRequestedProtocols;
+        var codec = requested.Count == 0 ? MessageCodecs.Json : Negotiate(requested);
+        if (codec is null)
+        {
+            await Refuse(context, StatusCodes.Status400BadRequest,
+                $"Unsupported subprotocol '{string.Join(", ", requested)}'. Supported: {string.Join(", ", MessageCodecs.All.Select(c => c.SubProtocol))}.");
+            return;
+        }
+
+        if (!registry.TryReserve())
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await Refuse(context, StatusCodes.Status503ServiceUnavailable, "This node is at its connection limit; try another or retry later.");
+            return;
+        }
+
+        try
+        {
+            var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                // A client that offered nothing gets JSON without an echoed subprotocol, as RFC 6455 requires.
+                SubProtocol = requested.Count == 0 ? null : codec.SubProtocol,
+                DangerousEnableCompression = options.Value.EnableCompression,
+            });
+
+            await using var connection = new ClientConnection(socket, codec, options.Value, dispatcher, streams, time, _logger);
+            registry.Add(connection);
+            try
+            {
+                _logger.Connected(connection.ConnectionId, codec.SubProtocol);
+                await connection.RunAsync();
+            }
+            finally
+            {
+                registry.Remove(connection);
+                _logger.Disconnected(connection.ConnectionId, (int?)connection.CloseStatus);
+            }
+        }
+        finally
+        {
+            registry.Release();
+        }
+    }
+
+    private static IMessageCodec? Negotiate(IList<string> requested)
+    {
+        foreach (var token in requested)
+        {
+            if (MessageCodecs.TryGetBySubProtocol(token.Trim(), out var codec))
+            {
+                return codec;
+            }
+        }
+
+        return null;
+    }
+
+    private static Task Refuse(HttpContext context, int status, string reason)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(reason);
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.DataProtection;
+using AspireAgent.ServiceDefaults;
+using AspireAgent.Socket.Chat;
+using AspireAgent.Socket.Connections;
+using AspireAgent.Socket.Diagnostics;
+using AspireAgent.Socket.Endpoints;
+using AspireAgent.Socket.Identity;
+using AspireAgent.Socket.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AspireAgent.Socket;
+
+public static class SocketGatewayExtensions
+{
+    /// <summary>Registers the WebSocket gateway: options, identity, connection handling, graceful shutdown.</summary>
+    public static IHostApplicationBuilder AddSocketGateway(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDataProtection().SetApplicationName("AspireAgent");
+
+        services.AddSingleton<IdentityTokens>();
+        services.AddSingleton<OriginPolicy>();
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<ChatRequestHandler>();
+        services.AddSingleton<StreamResumeHandler>();
+        services.AddSingleton<InboundDispatcher>();
+        services.AddSingleton<WebSocketEndpoint>();
+        services.AddHostedService<GracefulShutdown>();
+
+        builder.AddServiceTelemetry(GatewayTelemetry.Name);
+        return builder;
+    }
+
+    /// <summary>Maps the gateway's WebSocket endpoint (<c>/ws</c> by default).</summary>
+    public static WebApplication MapSocketGateway(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        app.UseWebSockets();
+        var endpoint = app.Services.GetRequiredService<WebSocketEndpoint>();
+        app.Map(options.Path, endpoint.HandleAsync);
+        return app;
+    }
+}

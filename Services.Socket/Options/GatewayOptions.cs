@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AspireAgent.Socket.Options;
+
+/// <summary>Limits and policies of a gateway node, bound from the <c>Gateway</c> configuration section.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>The WebSocket endpoint.</summary>
+    [Required, RegularExpression("^/.*")]
+    public string Path { get; set; } = "/ws";
+
+    /// <summary>
+    /// Browser origins allowed to connect, as <c>scheme://host[:port]</c>; <c>*</c> allows any. A request
+    /// whose Origin is the gateway's own host, or that has no Origin (not a browser), is always allowed.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Largest inbound message; a larger one closes the connection with 1009.</summary>
+    [Range(256, 16 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Longest user message, in characters.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxUserMessageChars { get; set; } = 16_000;
+
+    /// <summary>Time allowed between the upgrade and the client's <c>hello</c>; then close 4000.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time allowed for the close handshake before the socket is aborted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Connections this node holds at most; past it, upgrades get 503 with Retry-After.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxConnections { get; set; } = 100_000;
+
+    /// <summary>Frames waiting per outbound lane of one connection (the per-connection memory bound).</summary>
+    [Range(1, 1_000_000)]
+    public int OutboundLaneCapacity { get; set; } = 256;
+
+    /// <summary>Answers one connection may follow at once.</summary>
+    [Range(1, 1000)]
+    public int MaxStreamsPerConnection { get; set; } = 8;
+
+    /// <summary>How long an issued anonymous identity stays valid.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan IdentityLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>This node's name in <c>welcome</c> and in logs; defaults to host name and process id.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>permessage-deflate; off until measured (see bench/).</summary>
+    public bool EnableCompression { get; set; }
+}

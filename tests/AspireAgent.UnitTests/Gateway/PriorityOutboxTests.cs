@@ -1,0 +1,84 @@
+using AspireAgent.Protocol;
+using AspireAgent.Socket.Connections;
+
+namespace AspireAgent.UnitTests.Gateway;
+
+public sealed class PriorityOutboxTests
+{
+    private static AssistantChunk Chunk(long seq) => new() { Id = $"c{seq}", Timestamp = 0, StreamId = "s", Seq = seq, Delta = "x" };
+
+    private static ControlMessage Control(string action) => new() { Id = action, Timestamp = 0, Action = action };
+
+    [Fact]
+    public async Task A_pong_is_written_before_ten_thousand_queued_chunks()
+    {
+        var outbox = new PriorityOutbox(laneCapacity: 10_000);
+        for (var seq = 0; seq < 10_000; seq++)
+        {
+            await outbox.EnqueueAsync(Chunk(seq), TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(outbox.TryEnqueue(Control(ControlActions.Pong)));
+
+        var first = await outbox.DequeueAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(ControlActions.Pong, Assert.IsType<ControlMessage>(first).Action);
+        Assert.Equal(0, Assert.IsType<AssistantChunk>(await outbox.DequeueAsync(TestContext.Current.CancellationToken)).Seq);
+    }
+
+    [Fact]
+    public async Task Lanes_drain_in_priority_order_and_fifo_within_a_lane()
+    {
+        var outbox = new PriorityOutbox(laneCapacity: 16);
+        var ct = TestContext.Current.CancellationToken;
+        await outbox.EnqueueAsync(Control("status"), ct); // low
+        await outbox.EnqueueAsync(Chunk(0), ct); // normal
+        await outbox.EnqueueAsync(Control(ControlActions.Ack), ct); // high
+        await outbox.EnqueueAsync(Chunk(1), ct); // normal
+        await outbox.EnqueueAsync(new ErrorMessage { Id = "e", Timestamp = 0, Code = "x", Message = "x" }, ct); // critical
+
+        var order = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            order.Add((await outbox.DequeueAsync(ct))!.Id);
+        }
+
+        Assert.Equal(["e", ControlActions.Ack, "c0", "c1", "status"], order);
+    }
+
+    [Fact]
+    public async Task A_full_lane_makes_the_producer_wait_until_the_writer_takes_a_frame()
+    {
+        var outbox = new PriorityOutbox(laneCapacity: 2);
+        var ct = TestContext.Current.CancellationToken;
+        await outbox.EnqueueAsync(Chunk(0), ct);
+        await outbox.EnqueueAsync(Chunk(1), ct);
+
+        var third = outbox.EnqueueAsync(Chunk(2), ct).AsTask();
+        Assert.False(third.IsCompleted);
+        Assert.False(outbox.TryEnqueue(Chunk(2)));
+
+        await outbox.DequeueAsync(ct);
+        await third.WaitAsync(TimeSpan.FromSeconds(5), ct);
+        Assert.Equal(2, outbox.Count);
+    }
+
+    [Fact]
+    public async Task The_low_lane_drops_its_oldest_frame_instead_of_blocking()
+    {
+        var outbox = new PriorityOutbox(laneCapacity: 2);
+        var ct = TestContext.Current.CancellationToken;
+        foreach (var id in new[] { "s1", "s2", "s3" })
+        {
+            await outbox.EnqueueAsync(Control(id), ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), ct);
+        }
+
+        outbox.Complete();
+        var ids = new List<string>();
+        while (await outbox.DequeueAsync(ct) is { } message)
+        {
+            ids.Add(message.Id);
+        }
+
+        Assert.Equal(["s2", "s3"], ids);
+    }
+}
