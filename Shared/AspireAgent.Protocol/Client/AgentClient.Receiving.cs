@@ -98,7 +98,8 @@ public sealed partial class AgentClient
     {
         if (message is ControlMessage { Action: ControlActions.Ping } ping)
         {
-            await SendCoreAsync(Control(ControlActions.Pong, ping.Payload), _shutdown.Token, _shutdown.Token).ConfigureAwait(false);
+            var pong = Control(ControlActions.Pong, new Dictionary<string, string> { [ControlKeys.ReplyTo] = ping.Id });
+            await SendCoreAsync(pong, _shutdown.Token, _shutdown.Token).ConfigureAwait(false);
             return;
         }
 

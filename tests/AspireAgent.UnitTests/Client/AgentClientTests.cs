@@ -161,7 +161,9 @@ public sealed class AgentClientTests
         await client.ConnectAsync(Ct);
 
         Assert.Equal(ErrorCodes.Overloaded, Assert.IsType<ErrorMessage>(await unhandled.Task.WaitAsync(Ct)).Code);
-        Assert.Equal(ControlActions.Pong, (await pong.Task.WaitAsync(Ct)).Action);
+        var answer = await pong.Task.WaitAsync(Ct);
+        Assert.Equal(ControlActions.Pong, answer.Action);
+        Assert.Equal("p1", answer.Get(ControlKeys.ReplyTo));
     }
 
     [Fact]
