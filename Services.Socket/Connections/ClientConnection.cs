@@ -5,6 +5,7 @@ using AspireAgent.Bus;
 using AspireAgent.Protocol;
 using AspireAgent.Protocol.Encoding;
 using AspireAgent.Socket.Diagnostics;
+using AspireAgent.Socket.Heartbeat;
 using AspireAgent.Socket.Options;
 
 namespace AspireAgent.Socket.Connections;
@@ -20,12 +21,19 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly GatewayOptions _options;
     private readonly InboundDispatcher _dispatcher;
     private readonly IStreamStore _streams;
+    private readonly IStreamSignals _signals;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort;
     private readonly ConcurrentDictionary<string, Task> _relays = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CloseRequest? _close;
+    private HeartbeatOptions? _heartbeatOptions;
+    private bool _hadMessage;
+    private ConnectionHeartbeat? _heartbeat;
+    private Task _heartbeatLoop = Task.CompletedTask;
+    private long _lastReceivedTicks;
+    private long _lastMessageTicks;
 
     public ClientConnection(
         WebSocket socket,
@@ -33,9 +41,11 @@ internal sealed class ClientConnection : IAsyncDisposable
         GatewayOptions options,
         InboundDispatcher dispatcher,
         IStreamStore streams,
+        IStreamSignals signals,
         TimeProvider time,
         ILogger logger)
     {
+        _signals = signals;
         _socket = socket;
         Codec = codec;
         _options = options;
@@ -45,6 +55,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         _logger = logger;
         _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         Outbox = new PriorityOutbox(options.OutboundLaneCapacity);
+        _lastReceivedTicks = time.GetUtcNow().UtcTicks;
     }
 
     public string ConnectionId { get; } = MessageIds.New();
@@ -54,7 +65,34 @@ internal sealed class ClientConnection : IAsyncDisposable
     public PriorityOutbox Outbox { get; }
 
     /// <summary>The verified identity; null until the client's <c>hello</c> was answered.</summary>
-    public string? IdentityId { get; set; }
+    public string? IdentityId { get; private set; }
+
+    /// <summary>
+    /// True when the client said in <c>hello</c> that it acknowledges chunks as it renders them; otherwise
+    /// the gateway acknowledges each chunk once the socket took it, so TCP backpressure still reaches the producer.
+    /// </summary>
+    public bool ClientAcknowledges { get; private set; }
+
+    /// <summary>Whether this connection relays <paramref name="streamId"/> now.</summary>
+    public bool Follows(string streamId) => _relays.ContainsKey(streamId);
+
+    /// <summary>The heartbeat strategy in force; null before the handshake.</summary>
+    public HeartbeatStrategy? Heartbeat => _heartbeat?.Schedule.Strategy;
+
+    /// <summary>When the peer last sent any frame.</summary>
+    public DateTimeOffset LastReceived => new(Volatile.Read(ref _lastReceivedTicks), TimeSpan.Zero);
+
+    /// <summary>When an application message (anything but a heartbeat) last went either way; the handshake before that.</summary>
+    public DateTimeOffset LastMessage => new(Volatile.Read(ref _lastMessageTicks), TimeSpan.Zero);
+
+    public ConnectionState State => _finished.Task.IsCompleted ? ConnectionState.Closed
+        : _close is { Status: CloseCodes.HeartbeatTimeout } ? ConnectionState.Abnormal
+        : _close is not null ? ConnectionState.Closing
+        : IdentityId is null ? ConnectionState.Connecting
+        : _heartbeat!.Schedule.AwaitingPong ? ConnectionState.HeartbeatCheck
+        : _hadMessage is false ? ConnectionState.Connected
+        : _time.GetUtcNow() - LastMessage >= _heartbeatOptions!.IdleAfter ? ConnectionState.Idle
+        : ConnectionState.Active;
 
     /// <summary>Cancelled when the connection ends, for whatever reason.</summary>
     public CancellationToken Aborted => _abort.Token;
@@ -64,7 +102,9 @@ internal sealed class ClientConnection : IAsyncDisposable
     /// <summary>Completes when <see cref="RunAsync"/> has finished and every relay has stopped.</summary>
     public Task Finished => _finished.Task;
 
-    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    public long NowMs => Now.ToUnixTimeMilliseconds();
 
     /// <summary>Runs the connection until it closes; never throws for the peer's misbehaviour.</summary>
     public async Task RunAsync()
@@ -88,6 +128,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         await writer;
         await _abort.CancelAsync();
         await Task.WhenAll(_relays.Values);
+        await _heartbeatLoop;
         _finished.TrySetResult();
     }
 
@@ -117,6 +158,17 @@ internal sealed class ClientConnection : IAsyncDisposable
     }
 
     public ValueTask SendAsync(AgentMessage message) => Outbox.EnqueueAsync(message, _abort.Token);
+
+    /// <summary>Completes the handshake: from now on the connection has an identity and a heartbeat.</summary>
+    public void Accept(string identityId, bool clientAcknowledges, HeartbeatSchedule schedule, HeartbeatOptions heartbeatOptions)
+    {
+        IdentityId = identityId;
+        ClientAcknowledges = clientAcknowledges;
+        _heartbeatOptions = heartbeatOptions;
+        Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
+        _heartbeat = new ConnectionHeartbeat(this, schedule, _time);
+        _heartbeatLoop = _heartbeat.RunAsync(_abort.Token);
+    }
 
     public ErrorMessage Error(string code, string text, bool retryable = false, string? replyTo = null, string? streamId = null) =>
         new()
@@ -170,6 +222,7 @@ internal sealed class ClientConnection : IAsyncDisposable
             }
 
             var frame = await read;
+            Volatile.Write(ref _lastReceivedTicks, _time.GetUtcNow().UtcTicks);
             switch (frame.Kind)
             {
                 case FrameKind.Closed:
@@ -209,7 +262,21 @@ internal sealed class ClientConnection : IAsyncDisposable
             return;
         }
 
+        if (!IsHeartbeat(message))
+        {
+            MarkMessage();
+        }
+
         await _dispatcher.DispatchAsync(this, message);
+    }
+
+    private static bool IsHeartbeat(AgentMessage message) =>
+        message is ControlMessage { Action: ControlActions.Ping or ControlActions.Pong };
+
+    private void MarkMessage()
+    {
+        _hadMessage = true;
+        Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
     }
 
     private async Task WriteLoopAsync()
@@ -222,6 +289,15 @@ internal sealed class ClientConnection : IAsyncDisposable
                 buffer.ResetWrittenCount();
                 Codec.Encode(message, buffer);
                 await _socket.SendAsync(buffer.WrittenMemory, Codec.FrameType, endOfMessage: true, _abort.Token);
+                if (!IsHeartbeat(message) && IdentityId is not null)
+                {
+                    MarkMessage();
+                }
+
+                if (message is AssistantChunk chunk && !ClientAcknowledges)
+                {
+                    await _signals.AcknowledgeAsync(chunk.StreamId, chunk.Seq, _abort.Token);
+                }
             }
 
             if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -244,7 +320,11 @@ internal sealed class ClientConnection : IAsyncDisposable
         {
             await foreach (var message in _streams.ReadAsync(streamId, from, _abort.Token))
             {
-                await Outbox.EnqueueAsync(message, _abort.Token);
+                var queued = Outbox.EnqueueAsync(message, _abort.Token);
+                if (!queued.IsCompleted)
+                {
+                    await WaitForRoomAsync(queued.AsTask());
+                }
             }
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -267,6 +347,21 @@ internal sealed class ClientConnection : IAsyncDisposable
         {
             _relays.TryRemove(streamId, out _);
             done.TrySetResult();
+        }
+    }
+
+    // A client that does not read for SlowConsumerTimeout is closed (4002); its stream lives on in the bus
+    // and the producer is already paused by the missing acknowledgements, so nothing is lost: it can resume.
+    private async Task WaitForRoomAsync(Task queued)
+    {
+        try
+        {
+            await queued.WaitAsync(_options.SlowConsumerTimeout, _time, _abort.Token);
+        }
+        catch (TimeoutException)
+        {
+            RequestClose(CloseCodes.SlowConsumer, "slow consumer");
+            throw new OperationCanceledException(_abort.Token);
         }
     }
 

@@ -7,18 +7,26 @@ namespace AspireAgent.Socket.Connections;
 
 /// <summary>
 /// On shutdown every client is told 1001 (going away) so it reconnects to another node at once and resumes,
-/// instead of discovering a dead TCP connection by timeout. Runs before Kestrel stops, because hosted
-/// services stop in reverse order of registration and the server registered first.
+/// instead of discovering a dead TCP connection by timeout. It runs in <c>StoppingAsync</c>, which the host
+/// calls before any service's <c>StopAsync</c>: Kestrel's own stop would otherwise wait on the open sockets.
 /// </summary>
 internal sealed class GracefulShutdown(
     ConnectionRegistry registry,
     IOptions<GatewayOptions> options,
     TimeProvider time,
-    ILogger<GracefulShutdown> logger) : IHostedService
+    ILogger<GracefulShutdown> logger) : IHostedLifecycleService
 {
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var connections = registry.Snapshot();
         if (connections.Count == 0)

@@ -1,5 +1,6 @@
 using AspireAgent.Protocol;
 using AspireAgent.Socket.Chat;
+using AspireAgent.Socket.Heartbeat;
 using AspireAgent.Socket.Identity;
 using AspireAgent.Socket.Options;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,9 @@ internal sealed class InboundDispatcher(
     IdentityTokens identities,
     ChatRequestHandler chat,
     StreamResumeHandler resume,
-    IOptions<GatewayOptions> options)
+    StreamSignalHandler signals,
+    IOptions<GatewayOptions> options,
+    IOptions<HeartbeatOptions> heartbeat)
 {
     private readonly string _node = options.Value.NodeId ?? $"{Environment.MachineName}-{Environment.ProcessId}";
 
@@ -37,6 +40,12 @@ internal sealed class InboundDispatcher(
                 break;
             case ControlMessage { Action: ControlActions.Resume } control:
                 await resume.HandleAsync(connection, control);
+                break;
+            case ControlMessage { Action: ControlActions.Interrupt } control:
+                await signals.InterruptAsync(connection, control);
+                break;
+            case ControlMessage { Action: ControlActions.Ack } control:
+                await signals.AcknowledgeAsync(connection, control);
                 break;
             case ControlMessage { Action: ControlActions.Hello } control:
                 connection.SendCritical(connection.Error(
@@ -77,13 +86,21 @@ internal sealed class InboundDispatcher(
             (identityId, token) = (issued.Id, issued.Token);
         }
 
-        connection.IdentityId = identityId;
+        var strategy = heartbeat.Value.AllowClientHint && HeartbeatOptions.TryParseHint(hello.Get(ControlKeys.Heartbeat), out var hinted)
+            ? hinted
+            : heartbeat.Value.Strategy;
+        var schedule = new HeartbeatSchedule(strategy, heartbeat.Value, connection.Now);
+        // Armed before the welcome leaves, so the first beat is measured from the handshake.
+        connection.Accept(identityId, hello.Get(ControlKeys.Flow) == ControlKeys.FlowAck, schedule, heartbeat.Value);
         await connection.SendAsync(Control(connection, ControlActions.Welcome, replyTo: hello.Id, payload: new Dictionary<string, string>
         {
             [ControlKeys.Token] = token!,
             [ControlKeys.Identity] = identityId,
             [ControlKeys.Node] = _node,
             [ControlKeys.Encoding] = connection.Codec.SubProtocol,
+            [ControlKeys.Heartbeat] = HeartbeatOptions.ToHint(strategy),
+            [ControlKeys.Flow] = connection.ClientAcknowledges ? ControlKeys.FlowAck : ControlKeys.FlowAuto,
+            [ControlKeys.HeartbeatIntervalMs] = ((long)heartbeat.Value.Interval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
         }));
     }
 

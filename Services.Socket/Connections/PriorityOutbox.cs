@@ -16,20 +16,27 @@ internal sealed class PriorityOutbox
 
     // Counts items across lanes so the writer can wait on "anything" without polling each lane.
     private readonly SemaphoreSlim _available = new(0);
+    private long _dropped;
 
     public PriorityOutbox(int laneCapacity)
     {
         _lanes = new Channel<AgentMessage>[LaneCount];
         for (var lane = 0; lane < LaneCount; lane++)
         {
-            _lanes[lane] = Channel.CreateBounded<AgentMessage>(new BoundedChannelOptions(laneCapacity)
-            {
-                SingleReader = true,
-                // The low lane sheds its oldest status frames instead of holding up the producer.
-                FullMode = lane == (int)MessagePriority.Low ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
-            });
+            var low = lane == (int)MessagePriority.Low;
+            _lanes[lane] = Channel.CreateBounded<AgentMessage>(
+                new BoundedChannelOptions(laneCapacity)
+                {
+                    SingleReader = true,
+                    // The low lane sheds its oldest status frames instead of holding up the producer.
+                    FullMode = low ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
+                },
+                low ? _ => Interlocked.Increment(ref _dropped) : null);
         }
     }
+
+    /// <summary>Low-priority frames shed because their lane was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Frames waiting in every lane.</summary>
     public int Count => _lanes.Sum(lane => lane.Reader.Count);

@@ -18,6 +18,7 @@ internal sealed class WebSocketEndpoint(
     ConnectionRegistry registry,
     InboundDispatcher dispatcher,
     IStreamStore streams,
+    IStreamSignals signals,
     IOptions<GatewayOptions> options,
     TimeProvider time,
     ILoggerFactory loggers)
@@ -64,7 +65,7 @@ internal sealed class WebSocketEndpoint(
                 DangerousEnableCompression = options.Value.EnableCompression,
             });
 
-            await using var connection = new ClientConnection(socket, codec, options.Value, dispatcher, streams, time, _logger);
+            await using var connection = new ClientConnection(socket, codec, options.Value, dispatcher, streams, signals, time, _logger);
             registry.Add(connection);
             try
             {

@@ -4,6 +4,7 @@ using AspireAgent.Socket.Chat;
 using AspireAgent.Socket.Connections;
 using AspireAgent.Socket.Diagnostics;
 using AspireAgent.Socket.Endpoints;
+using AspireAgent.Socket.Heartbeat;
 using AspireAgent.Socket.Identity;
 using AspireAgent.Socket.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,10 @@ public static class SocketGatewayExtensions
             .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<HeartbeatOptions>()
+            .Bind(builder.Configuration.GetSection(HeartbeatOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddDataProtection().SetApplicationName("AspireAgent");
 
@@ -29,6 +34,7 @@ public static class SocketGatewayExtensions
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<ChatRequestHandler>();
         services.AddSingleton<StreamResumeHandler>();
+        services.AddSingleton<StreamSignalHandler>();
         services.AddSingleton<InboundDispatcher>();
         services.AddSingleton<WebSocketEndpoint>();
         services.AddHostedService<GracefulShutdown>();

@@ -41,6 +41,10 @@ public sealed class GatewayOptions
     [Range(1, 1_000_000)]
     public int OutboundLaneCapacity { get; set; } = 256;
 
+    /// <summary>How long a stream may wait for room in a client's outbound queue before the client is closed as a slow consumer (4002).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan SlowConsumerTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Answers one connection may follow at once.</summary>
     [Range(1, 1000)]
     public int MaxStreamsPerConnection { get; set; } = 8;

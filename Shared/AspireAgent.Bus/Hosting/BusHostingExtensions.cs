@@ -28,9 +28,11 @@ public static class BusHostingExtensions
         services.AddSingleton<MemoryRequestQueue>();
         services.AddSingleton<MemoryStreamStore>();
         services.AddSingleton<MemoryConversationStore>();
+        services.AddSingleton<MemoryStreamSignals>();
         services.AddSingleton<IRequestQueue>(sp => sp.GetRequiredService<MemoryRequestQueue>());
         services.AddSingleton<IStreamStore>(sp => sp.GetRequiredService<MemoryStreamStore>());
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<MemoryConversationStore>());
+        services.AddSingleton<IStreamSignals>(sp => sp.GetRequiredService<MemoryStreamSignals>());
         services.AddHostedService<MemoryBusSweeper>();
         return builder;
     }

@@ -8,6 +8,7 @@ namespace AspireAgent.Bus.Memory;
 internal sealed partial class MemoryBusSweeper(
     MemoryStreamStore streams,
     MemoryConversationStore conversations,
+    MemoryStreamSignals signals,
     IOptions<BusOptions> options,
     TimeProvider time,
     ILogger<MemoryBusSweeper> logger) : BackgroundService
@@ -21,6 +22,7 @@ internal sealed partial class MemoryBusSweeper(
             {
                 var removedStreams = streams.RemoveExpired();
                 var removedConversations = conversations.RemoveExpired();
+                signals.RemoveStale(options.Value.StreamRetention);
                 if (removedStreams + removedConversations > 0)
                 {
                     LogSwept(removedStreams, removedConversations);

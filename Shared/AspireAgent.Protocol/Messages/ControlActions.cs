@@ -15,7 +15,7 @@ public static class ControlActions
     /// <summary>Answer to <see cref="Ping"/>.</summary>
     public const string Pong = "pong";
 
-    /// <summary>Client → server: stop generating <c>streamId</c>.</summary>
+    /// <summary>Client → server: stop generating <c>streamId</c>; the stream ends with finish reason <c>interrupted</c>.</summary>
     public const string Interrupt = "interrupt";
 
     /// <summary>Client → server: chunks of <c>streamId</c> up to <c>seq</c> were rendered.</summary>
@@ -41,6 +41,24 @@ public static class ControlKeys
     public const string Encoding = "encoding";
     public const string StreamId = "streamId";
     public const string Seq = "seq";
+
+    /// <summary>On <c>hello</c>: the heartbeat strategy the client asks for (fixed, adaptive, on-demand, application); on <c>welcome</c>: the one in force.</summary>
+    public const string Heartbeat = "heartbeat";
+
+    /// <summary>On <c>welcome</c>: the heartbeat interval in milliseconds (the client's ping period under the application strategy).</summary>
+    public const string HeartbeatIntervalMs = "heartbeatIntervalMs";
+
+    /// <summary>
+    /// On <c>hello</c>: <see cref="FlowAck"/> when the client will acknowledge chunks as it renders them;
+    /// on <c>welcome</c>: the flow control in force (<see cref="FlowAck"/> or <see cref="FlowAuto"/>).
+    /// </summary>
+    public const string Flow = "flow";
+
+    /// <summary>The client acknowledges; the producer pauses when the client falls a window behind.</summary>
+    public const string FlowAck = "ack";
+
+    /// <summary>The gateway acknowledges each chunk once the socket took it (TCP backpressure).</summary>
+    public const string FlowAuto = "auto";
 
     /// <summary>On <c>welcome</c> and <c>pong</c>: the id of the message answered.</summary>
     public const string ReplyTo = "replyTo";

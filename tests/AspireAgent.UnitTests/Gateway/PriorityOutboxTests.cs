@@ -80,5 +80,6 @@ public sealed class PriorityOutboxTests
         }
 
         Assert.Equal(["s2", "s3"], ids);
+        Assert.Equal(1, outbox.Dropped);
     }
 }

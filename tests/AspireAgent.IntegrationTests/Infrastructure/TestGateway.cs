@@ -1,0 +1,75 @@
+using AspireAgent.Bus;
+using AspireAgent.Inference;
+using AspireAgent.Socket;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AspireAgent.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real gateway (and by default a worker on the simulated model) in one Kestrel host on 127.0.0.1 and a
+/// free port: the same composition as the single-process mode.
+/// </summary>
+public sealed class TestGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestGateway(WebApplication app, Uri httpBase)
+    {
+        _app = app;
+        HttpBase = httpBase;
+        WebSocketUri = new Uri($"ws://{httpBase.Authority}/ws");
+    }
+
+    public Uri HttpBase { get; }
+
+    public Uri WebSocketUri { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestGateway> StartAsync(
+        IDictionary<string, string?>? settings = null, TimeProvider? time = null, bool withWorker = true)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders().AddDebug();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Inference:Provider"] = "Simulated",
+            ["Inference:Simulated:TokensPerSecond"] = "2000",
+            ["Inference:Simulated:TokenCount"] = "40",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
+        builder.AddAgentBus();
+        builder.AddSocketGateway();
+        if (withWorker)
+        {
+            builder.AddInferenceWorker();
+        }
+
+        var app = builder.Build();
+        app.MapSocketGateway();
+        await app.StartAsync();
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestGateway(app, new Uri(address));
+    }
+
+    public Task StopAsync() => _app.StopAsync();
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
