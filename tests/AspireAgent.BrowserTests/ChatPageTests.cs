@@ -62,6 +62,25 @@ public sealed class ChatPageTests(ChatAppFixture app) : IClassFixture<ChatAppFix
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "aspireagent-chat.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task Stop_interrupts_the_answer_that_is_streaming()
+    {
+        var page = await OpenChatAsync();
+        await page.GetByTestId("message-input").FillAsync("Give me a long answer.");
+        await page.GetByTestId("send").ClickAsync();
+        var answer = page.GetByTestId("assistant-message").Last;
+        await Expect(answer).ToHaveAttributeAsync("data-state", "Streaming", new() { Timeout = AnswerTimeoutMs });
+
+        await page.GetByTestId("stop").ClickAsync();
+
+        await Expect(answer).ToHaveAttributeAsync("data-state", "Interrupted", new() { Timeout = AnswerTimeoutMs });
+        var text = await answer.GetByTestId("assistant-text").TextContentAsync();
+        Assert.Equal(await answer.GetAttributeAsync("data-full-content"), text);
+        await Expect(page.GetByTestId("send")).ToBeDisabledAsync();
+        await page.GetByTestId("message-input").FillAsync("And now?");
+        await Expect(page.GetByTestId("send")).ToBeEnabledAsync();
+    }
+
     [Theory]
     [InlineData("MessagePack")]
     [InlineData("Protobuf")]

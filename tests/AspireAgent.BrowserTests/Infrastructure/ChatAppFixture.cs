@@ -25,7 +25,12 @@ public sealed class ChatAppFixture : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         _browser = await SystemChromium.LaunchAsync(_playwright);
         _host = await StandaloneHost.StartAsync(
-            new Dictionary<string, string> { ["Inference__Simulated__TokensPerSecond"] = TokensPerSecond.ToString() },
+            new Dictionary<string, string>
+            {
+                // Pinned, so that an Ollama endpoint configured on the machine cannot replace the deterministic model.
+                ["Inference__Provider"] = "Simulated",
+                ["Inference__Simulated__TokensPerSecond"] = TokensPerSecond.ToString(),
+            },
             readyTimeout: TimeSpan.FromSeconds(60));
     }
 
