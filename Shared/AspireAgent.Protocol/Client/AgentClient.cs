@@ -134,14 +134,15 @@ public sealed partial class AgentClient : IAsyncDisposable
             throw Failure;
         }
 
-        // Connected before the loop starts, so a connection that drops at once still ends as Failed, not Connected.
+        // Reopened first, so a StateChanged handler may start an answer; Connected before the loop starts, so a
+        // connection that drops at once still ends as Failed rather than being overwritten with Connected.
+        _router.Reopen();
         if (!_state.TryTransition(AgentConnectionState.Connecting, AgentConnectionState.Connected))
         {
             socket.Abort();
             throw new AgentConnectionException("The client was closed while connecting.");
         }
 
-        _router.Reopen();
         _receiveLoop = ReceiveLoopAsync(socket);
     }
 

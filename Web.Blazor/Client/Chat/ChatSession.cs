@@ -149,7 +149,16 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
     {
         if (_client is { State: AgentConnectionState.Connected } client && Streaming?.StreamId is { } streamId)
         {
-            await client.InterruptAsync(streamId);
+            try
+            {
+                await client.InterruptAsync(streamId);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.Net.WebSockets.WebSocketException)
+            {
+                // The connection went away in between; the answer fails on its own and says so.
+                Notice = $"Could not stop the answer: {ex.Message}";
+                Changed?.Invoke();
+            }
         }
     }
 
