@@ -1,0 +1,191 @@
+using System.Threading.Channels;
+using AspireAgent.Bus;
+using AspireAgent.Inference.Batching;
+using AspireAgent.Inference.Diagnostics;
+using AspireAgent.Inference.Models;
+using AspireAgent.Protocol;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace AspireAgent.Inference.Generation;
+
+/// <summary>
+/// Generates one answer: <c>assistant.start</c>, the model's text in batched chunks, <c>assistant.end</c>,
+/// then the conversation's turn and the lease are completed. The model call runs in an <see cref="AnswerRun"/>
+/// and feeds a bounded channel; the batcher and the stream writer drain it.
+/// </summary>
+internal sealed partial class AnswerGenerator(
+    InferenceModel model,
+    TokenBatcher batcher,
+    IStreamStore streams,
+    IConversationStore conversations,
+    IOptions<InferenceOptions> options,
+    IOptions<BusOptions> busOptions,
+    TimeProvider time,
+    ILogger<AnswerGenerator> logger)
+{
+    // Absorbs bursts between the model and the writer, and is small enough that a writer that stalls soon
+    // stops the pull from the model.
+    private const int TokenBufferCapacity = 256;
+
+    /// <param name="lease">The request to answer.</param>
+    /// <param name="stoppingToken">The worker is stopping: the model call is cancelled and the stream ends with <c>error</c>.</param>
+    /// <param name="abandonToken">The host gave up waiting: nothing more is written.</param>
+    public async Task GenerateAsync(RequestLease lease, CancellationToken stoppingToken, CancellationToken abandonToken)
+    {
+        var request = lease.Request;
+        using var activity = InferenceTelemetry.StartAnswer(request, model);
+        var writer = new AnswerStreamWriter(streams, request, busOptions.Value.MaxChunksPerStream, time);
+        try
+        {
+            await writer.StartAsync(model.Name, model.IsSimulated, abandonToken).ConfigureAwait(false);
+            var end = await StreamAnswerAsync(request, writer, stoppingToken, abandonToken).ConfigureAwait(false);
+            InferenceTelemetry.Ended(activity, end);
+            LogAnswered(request.StreamId, end.FinishReason, end.ChunkCount, end.Usage.CompletionTokens, end.Usage.DurationMs);
+        }
+        catch (OperationCanceledException) when (abandonToken.IsCancellationRequested)
+        {
+            // Left as it is: a durable bus hands the unfinished lease to another worker.
+            LogAbandoned(request.StreamId);
+            return;
+        }
+        catch (Exception exception)
+        {
+            LogAnswerFailed(exception, request.StreamId);
+            InferenceTelemetry.Failed(activity, exception);
+            await TryEndWithErrorAsync(request, writer, abandonToken).ConfigureAwait(false);
+        }
+
+        await CompleteAsync(lease, writer, abandonToken).ConfigureAwait(false);
+    }
+
+    private async Task<AssistantEnd> StreamAnswerAsync(
+        ChatRequest request, AnswerStreamWriter writer, CancellationToken stoppingToken, CancellationToken abandonToken)
+    {
+        using var run = new AnswerRun(options.Value.MaxAnswerDuration, time, stoppingToken);
+        var tokens = Channel.CreateBounded<ModelToken>(new BoundedChannelOptions(TokenBufferCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var prompt = request.History.Select(ToChatMessage).ToList();
+        var pump = ModelPump.RunAsync(model.Client, prompt, tokens.Writer, time, run.ModelToken);
+
+        ModelOutcome outcome;
+        var drained = false;
+        try
+        {
+            // Not cancelled by a stop: the batcher drains what the model already sent, so it reaches the stream.
+            await foreach (var delta in batcher.BatchAsync(tokens.Reader, abandonToken).ConfigureAwait(false))
+            {
+                if (writer.IsFull)
+                {
+                    run.Stop(StopCause.ChunkLimit);
+                    break;
+                }
+
+                await writer.AppendAsync(delta, abandonToken).ConfigureAwait(false);
+            }
+
+            drained = true;
+        }
+        finally
+        {
+            if (!drained)
+            {
+                run.Stop(StopCause.Failed);
+            }
+
+            // No model call outlives its answer.
+            outcome = await pump.ConfigureAwait(false);
+        }
+
+        var reason = FinishReasonOf(run.Cause, outcome);
+        if (outcome.Error is { } error)
+        {
+            LogModelFailed(error, request.StreamId, writer.ChunkCount);
+        }
+        else if (run.Cause != StopCause.None && reason != FinishReason.Stop)
+        {
+            LogStopped(request.StreamId, run.Cause, reason);
+        }
+
+        var usage = UsageCalculator.Compute(request, outcome.Usage, outcome.FirstTokenAt, writer.Content, time.GetUtcNow());
+        return await writer.EndAsync(reason, usage, abandonToken).ConfigureAwait(false);
+    }
+
+    private static FinishReason FinishReasonOf(StopCause cause, ModelOutcome outcome) => cause switch
+    {
+        // Text the model sent was dropped, even if the model had finished.
+        StopCause.ChunkLimit => FinishReason.Length,
+
+        // Everything the model generated reached the stream, whatever happened afterwards.
+        _ when outcome.Completed => outcome.FinishReason == ChatFinishReason.Length ? FinishReason.Length : FinishReason.Stop,
+        StopCause.Deadline => FinishReason.Length,
+        _ => FinishReason.Error,
+    };
+
+    private async Task TryEndWithErrorAsync(ChatRequest request, AnswerStreamWriter writer, CancellationToken abandonToken)
+    {
+        if (!writer.HasStarted || writer.HasEnded)
+        {
+            return;
+        }
+
+        try
+        {
+            var usage = UsageCalculator.Compute(request, reported: null, firstTokenAt: null, writer.Content, time.GetUtcNow());
+            await writer.EndAsync(FinishReason.Error, usage, abandonToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!abandonToken.IsCancellationRequested)
+        {
+            LogEndFailed(exception, request.StreamId);
+        }
+    }
+
+    private async Task CompleteAsync(RequestLease lease, AnswerStreamWriter writer, CancellationToken abandonToken)
+    {
+        var request = lease.Request;
+        var content = writer.Content;
+        try
+        {
+            await conversations.CompleteTurnAsync(
+                request.ConversationId,
+                request.StreamId,
+                content.Length > 0 ? new ChatTurn(TurnRole.Assistant, content) : null,
+                abandonToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!abandonToken.IsCancellationRequested)
+        {
+            // Still complete the lease: another worker would only find a stream that has already ended.
+            LogTurnNotCompleted(exception, request.ConversationId, request.StreamId);
+        }
+
+        await lease.CompleteAsync(abandonToken).ConfigureAwait(false);
+    }
+
+    private static ChatMessage ToChatMessage(ChatTurn turn) =>
+        new(turn.Role == TurnRole.User ? ChatRole.User : ChatRole.Assistant, turn.Content);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Answered stream {StreamId}: {FinishReason}, {ChunkCount} chunks, {CompletionTokens} tokens, {DurationMs} ms since submission")]
+    private partial void LogAnswered(string streamId, FinishReason finishReason, long chunkCount, int completionTokens, long durationMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model failed on stream {StreamId} after {ChunkCount} chunks; the answer ends with finish reason error")]
+    private partial void LogModelFailed(Exception exception, string streamId, long chunkCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped the model on stream {StreamId} ({Cause}); the answer ends with finish reason {FinishReason}")]
+    private partial void LogStopped(string streamId, StopCause cause, FinishReason finishReason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Generating the answer of stream {StreamId} failed")]
+    private partial void LogAnswerFailed(Exception exception, string streamId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not end stream {StreamId}")]
+    private partial void LogEndFailed(Exception exception, string streamId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not complete the turn of stream {StreamId} in conversation {ConversationId}")]
+    private partial void LogTurnNotCompleted(Exception exception, string conversationId, string streamId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Abandoned stream {StreamId}: the host stopped waiting for it")]
+    private partial void LogAbandoned(string streamId);
+}

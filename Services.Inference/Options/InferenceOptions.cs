@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace AspireAgent.Inference;
+
+/// <summary>The inference worker, bound from the <c>Inference</c> configuration section.</summary>
+public sealed class InferenceOptions
+{
+    public const string SectionName = "Inference";
+
+    public InferenceProvider Provider { get; set; } = InferenceProvider.Auto;
+
+    /// <summary>Answers this process generates at once; each has its own consumer on the request queue.</summary>
+    [Range(1, 256)]
+    public int Concurrency { get; set; } = 4;
+
+    [Required]
+    [ValidateObjectMembers]
+    public BatchingOptions Batching { get; set; } = new();
+
+    /// <summary>An answer still streaming after this long is cut and ends with finish reason <c>length</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaxAnswerDuration { get; set; } = TimeSpan.FromMinutes(5);
+}
