@@ -19,6 +19,7 @@ internal sealed partial class AnswerGenerator(
     TokenBatcher batcher,
     IStreamStore streams,
     IConversationStore conversations,
+    IStreamSignals signals,
     IOptions<InferenceOptions> options,
     IOptions<BusOptions> busOptions,
     TimeProvider time,
@@ -62,7 +63,8 @@ internal sealed partial class AnswerGenerator(
     private async Task<AssistantEnd> StreamAnswerAsync(
         ChatRequest request, AnswerStreamWriter writer, CancellationToken stoppingToken, CancellationToken abandonToken)
     {
-        using var run = new AnswerRun(options.Value.MaxAnswerDuration, time, stoppingToken);
+        await using var watch = await signals.WatchAsync(request.StreamId, abandonToken).ConfigureAwait(false);
+        using var run = new AnswerRun(options.Value.MaxAnswerDuration, time, stoppingToken, watch.Interrupted);
         var tokens = Channel.CreateBounded<ModelToken>(new BoundedChannelOptions(TokenBufferCapacity)
         {
             SingleReader = true,
@@ -82,6 +84,11 @@ internal sealed partial class AnswerGenerator(
                 if (writer.IsFull)
                 {
                     run.Stop(StopCause.ChunkLimit);
+                    break;
+                }
+
+                if (!await WaitForCreditAsync(watch, writer, run).ConfigureAwait(false))
+                {
                     break;
                 }
 
@@ -115,13 +122,46 @@ internal sealed partial class AnswerGenerator(
         return await writer.EndAsync(reason, usage, abandonToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Backpressure at the producer: while the client is a window behind, this loop does not ask the batcher
+    /// for more, the bounded token channel fills, and the model pump stops pulling from the model.
+    /// False when the answer was stopped while waiting (interrupt, shutdown, or a pause past MaxPause).
+    /// </summary>
+    private async ValueTask<bool> WaitForCreditAsync(IStreamWatch watch, AnswerStreamWriter writer, AnswerRun run)
+    {
+        var credit = watch.WaitForCreditAsync(writer.ChunkCount, options.Value.Backpressure.Window, run.ModelToken);
+        if (credit.IsCompletedSuccessfully)
+        {
+            return true;
+        }
+
+        LogPaused(writer.Request.StreamId, writer.ChunkCount, watch.Acknowledged);
+        try
+        {
+            await credit.AsTask().WaitAsync(options.Value.Backpressure.MaxPause, time).ConfigureAwait(false);
+            LogResumed(writer.Request.StreamId, writer.ChunkCount);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            run.Stop(StopCause.Stalled);
+            return false;
+        }
+        catch (OperationCanceledException) when (run.Cause != StopCause.None)
+        {
+            return false;
+        }
+    }
+
     private static FinishReason FinishReasonOf(StopCause cause, ModelOutcome outcome) => cause switch
     {
         // Text the model sent was dropped, even if the model had finished.
         StopCause.ChunkLimit => FinishReason.Length,
 
         // Everything the model generated reached the stream, whatever happened afterwards.
-        _ when outcome.Completed => outcome.FinishReason == ChatFinishReason.Length ? FinishReason.Length : FinishReason.Stop,
+        _ when outcome.Completed && cause != StopCause.Stalled =>
+            outcome.FinishReason == ChatFinishReason.Length ? FinishReason.Length : FinishReason.Stop,
+        StopCause.Interrupted => FinishReason.Interrupted,
         StopCause.Deadline => FinishReason.Length,
         _ => FinishReason.Error,
     };
@@ -176,6 +216,12 @@ internal sealed partial class AnswerGenerator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped the model on stream {StreamId} ({Cause}); the answer ends with finish reason {FinishReason}")]
     private partial void LogStopped(string streamId, StopCause cause, FinishReason finishReason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Paused stream {StreamId} before chunk {Seq}: the client acknowledged only up to {Acknowledged}")]
+    private partial void LogPaused(string streamId, long seq, long acknowledged);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Resumed stream {StreamId} at chunk {Seq}")]
+    private partial void LogResumed(string streamId, long seq);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Generating the answer of stream {StreamId} failed")]
     private partial void LogAnswerFailed(Exception exception, string streamId);

@@ -12,9 +12,12 @@ internal sealed class AnswerRun : IDisposable
     private readonly ITimer _deadline;
     private int _cause;
 
-    public AnswerRun(TimeSpan maxDuration, TimeProvider time, CancellationToken shutdown)
+    private readonly CancellationTokenRegistration _interrupt;
+
+    public AnswerRun(TimeSpan maxDuration, TimeProvider time, CancellationToken shutdown, CancellationToken interrupted)
     {
         _shutdown = shutdown.UnsafeRegister(static run => ((AnswerRun)run!).Stop(StopCause.Shutdown), this);
+        _interrupt = interrupted.UnsafeRegister(static run => ((AnswerRun)run!).Stop(StopCause.Interrupted), this);
         _deadline = time.CreateTimer(
             static run => ((AnswerRun)run!).Stop(StopCause.Deadline), this, maxDuration, Timeout.InfiniteTimeSpan);
     }
@@ -44,6 +47,7 @@ internal sealed class AnswerRun : IDisposable
     public void Dispose()
     {
         _shutdown.Dispose();
+        _interrupt.Dispose();
         _deadline.Dispose();
         _model.Dispose();
     }

@@ -13,6 +13,8 @@ internal sealed class AnswerStreamWriter(IStreamStore streams, ChatRequest reque
 {
     private readonly StringBuilder _content = new();
 
+    public ChatRequest Request => request;
+
     public bool HasStarted { get; private set; }
 
     public bool HasEnded { get; private set; }

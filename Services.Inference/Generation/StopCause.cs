@@ -14,6 +14,12 @@ internal enum StopCause
     /// <summary>The worker is stopping: finish reason <c>error</c>.</summary>
     Shutdown,
 
+    /// <summary>The client interrupted the answer: finish reason <c>interrupted</c>, with the text so far.</summary>
+    Interrupted,
+
+    /// <summary>The client stayed a window behind for longer than <c>Backpressure:MaxPause</c>: finish reason <c>error</c>.</summary>
+    Stalled,
+
     /// <summary>Writing the answer failed, so generating more is pointless.</summary>
     Failed,
 }

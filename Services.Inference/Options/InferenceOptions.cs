@@ -18,6 +18,10 @@ public sealed class InferenceOptions
     [ValidateObjectMembers]
     public BatchingOptions Batching { get; set; } = new();
 
+    [Required]
+    [ValidateObjectMembers]
+    public BackpressureOptions Backpressure { get; set; } = new();
+
     /// <summary>An answer still streaming after this long is cut and ends with finish reason <c>length</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaxAnswerDuration { get; set; } = TimeSpan.FromMinutes(5);

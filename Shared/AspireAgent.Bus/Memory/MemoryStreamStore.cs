@@ -59,6 +59,19 @@ internal sealed class MemoryStreamStore(IOptions<BusOptions> options, TimeProvid
         }
     }
 
+    /// <summary>The newest stream of a conversation, for diagnostics and tests.</summary>
+    public string? LatestOf(string conversationId) =>
+        _streams.Values.Where(s => s.Info.ConversationId == conversationId)
+            .OrderByDescending(s => s.Info.CreatedAt).Select(s => s.Info.StreamId).FirstOrDefault();
+
+    /// <summary>What the stream holds now, without waiting for more.</summary>
+    public IReadOnlyList<AgentMessage> Snapshot(string streamId)
+    {
+        var events = new List<AgentMessage>();
+        Find(streamId).ReadFrom(0, events, out _);
+        return events;
+    }
+
     /// <summary>Drops streams whose retention after their end has passed.</summary>
     public int RemoveExpired()
     {

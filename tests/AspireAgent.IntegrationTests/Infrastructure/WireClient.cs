@@ -65,9 +65,14 @@ public sealed class WireClient : IAsyncDisposable
         return client;
     }
 
-    public async Task<ControlMessage> HelloAsync(string? token = null, string? heartbeat = null)
+    public async Task<ControlMessage> HelloAsync(string? token = null, string? heartbeat = null, string? flow = null)
     {
         var payload = new Dictionary<string, string>();
+        if (flow is not null)
+        {
+            payload[ControlKeys.Flow] = flow;
+        }
+
         if (token is not null)
         {
             payload[ControlKeys.Token] = token;

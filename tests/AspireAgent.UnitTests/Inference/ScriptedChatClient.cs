@@ -29,9 +29,21 @@ internal sealed class ScriptedChatClient(Func<CancellationToken, IAsyncEnumerabl
     {
         Prompt = messages.ToList();
         using var registration = cancellationToken.Register(() => _cancelled.TrySetResult());
-        await foreach (var update in script(cancellationToken).WithCancellation(cancellationToken))
+        try
         {
-            yield return update;
+            await foreach (var update in script(cancellationToken).WithCancellation(cancellationToken))
+            {
+                yield return update;
+            }
+        }
+        finally
+        {
+            // The consumer may dispose this enumeration from inside its own cancellation callback, which runs
+            // before (and so unregisters) the one above: record the cancellation here too.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _cancelled.TrySetResult();
+            }
         }
     }
 
