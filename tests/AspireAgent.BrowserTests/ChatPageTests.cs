@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using AspireAgent.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
@@ -63,20 +64,26 @@ public sealed class ChatPageTests(ChatAppFixture app) : IClassFixture<ChatAppFix
     }
 
     [Fact]
-    public async Task Stop_interrupts_the_answer_that_is_streaming()
+    public async Task Stop_interrupts_the_streaming_answer()
     {
-        var page = await OpenChatAsync();
+        var page = await app.Browser.NewPageAsync();
+        var sent = new ConcurrentQueue<string>();
+        page.WebSocket += (_, socket) => socket.FrameSent += (_, frame) => sent.Enqueue(frame.Text ?? "");
+        await OpenChatAsync(page);
         await page.GetByTestId("message-input").FillAsync("Give me a long answer.");
         await page.GetByTestId("send").ClickAsync();
         var answer = page.GetByTestId("assistant-message").Last;
         await Expect(answer).ToHaveAttributeAsync("data-state", "Streaming", new() { Timeout = AnswerTimeoutMs });
+        var streamId = await answer.GetAttributeAsync("data-stream-id");
 
         await page.GetByTestId("stop").ClickAsync();
 
+        var interrupt = await WaitForAsync(() => sent.Select(ParseControl).FirstOrDefault(c => c?.Action == "interrupt"));
+        Assert.Equal(streamId, interrupt.StreamId);
+
+        // The worker stops the model; the stream still ends properly, carrying exactly what was shown.
         await Expect(answer).ToHaveAttributeAsync("data-state", "Interrupted", new() { Timeout = AnswerTimeoutMs });
-        var text = await answer.GetByTestId("assistant-text").TextContentAsync();
-        Assert.Equal(await answer.GetAttributeAsync("data-full-content"), text);
-        await Expect(page.GetByTestId("send")).ToBeDisabledAsync();
+        Assert.Equal(await answer.GetAttributeAsync("data-full-content"), await answer.GetByTestId("assistant-text").TextContentAsync());
         await page.GetByTestId("message-input").FillAsync("And now?");
         await Expect(page.GetByTestId("send")).ToBeEnabledAsync();
     }
@@ -101,9 +108,9 @@ public sealed class ChatPageTests(ChatAppFixture app) : IClassFixture<ChatAppFix
         await Expect(page.GetByTestId("encoding")).ToHaveValueAsync(encoding, new() { Timeout = StartupTimeoutMs });
     }
 
-    private async Task<IPage> OpenChatAsync()
+    private async Task<IPage> OpenChatAsync(IPage? page = null)
     {
-        var page = await app.Browser.NewPageAsync();
+        page ??= await app.Browser.NewPageAsync();
         await page.GotoAsync(app.Url.ToString());
         await Expect(page.GetByTestId("connection-state"))
             .ToHaveAttributeAsync("data-state", "Connected", new() { Timeout = StartupTimeoutMs });
@@ -119,6 +126,44 @@ public sealed class ChatPageTests(ChatAppFixture app) : IClassFixture<ChatAppFix
         await page.GetByTestId("send").ClickAsync();
         return AnswerSample.From(await sampling.WaitAsync(TimeSpan.FromMilliseconds(AnswerTimeoutMs + 10_000), Ct));
     }
+
+    private static async Task<T> WaitForAsync<T>(Func<T?> probe)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(AnswerTimeoutMs);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(25, Ct);
+        }
+
+        throw new TimeoutException($"Nothing matched within {AnswerTimeoutMs} ms.");
+    }
+
+    /// <summary>A JSON-encoded control frame as the page sent it, or null for any other frame.</summary>
+    private static SentControl? ParseControl(string frame)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(frame);
+            var root = json.RootElement;
+            return root.TryGetProperty("type", out var type) && type.GetString() == "control"
+                ? new SentControl(
+                    root.GetProperty("action").GetString(),
+                    root.TryGetProperty("payload", out var payload) && payload.TryGetProperty("streamId", out var id) ? id.GetString() : null)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record SentControl(string? Action, string? StreamId);
 
     private sealed record AnswerSample(int[] Lengths, string State, string? Text, string? FullContent, string? ChunkCount, string? ChunksReceived, bool Simulated)
     {
