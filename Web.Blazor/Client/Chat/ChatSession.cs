@@ -1,0 +1,236 @@
+using System.Net.Http.Json;
+using AspireAgent.Protocol;
+using AspireAgent.Protocol.Client;
+using AspireAgent.Protocol.Encoding;
+using Microsoft.AspNetCore.Components;
+
+namespace AspireAgent.Web.Client.Chat;
+
+/// <summary>
+/// The chat's state and its one <see cref="AgentClient"/>: the page renders this and calls its methods.
+/// Changing the encoding replaces the client (the subprotocol is fixed per socket); the conversation and the
+/// persisted identity carry over, so the new connection continues the same conversation.
+/// </summary>
+public sealed class ChatSession(HttpClient http, BrowserStorage storage, NavigationManager navigation) : IAsyncDisposable
+{
+    private readonly List<ChatTurn> _turns = [];
+    private AgentClient? _client;
+    private Uri? _endpoint;
+
+    /// <summary>Raised whenever anything shown changed; may come from the receive loop.</summary>
+    public event Action? Changed;
+
+    public IReadOnlyList<ChatTurn> Turns => _turns;
+
+    public AgentConnectionState State => _client?.State ?? AgentConnectionState.Disconnected;
+
+    public WireEncoding Encoding { get; private set; } = WireEncoding.Json;
+
+    /// <summary>The encoding the live connection uses, as confirmed by its welcome; null while not connected.</summary>
+    public WireEncoding? ConnectedEncoding => _client is { State: AgentConnectionState.Connected } client ? client.Encoding : null;
+
+    public string? Node => _client?.Node;
+
+    public string? IdentityId => _client?.IdentityId;
+
+    /// <summary>Why the connection is not usable, or the last notice from the server; null when all is well.</summary>
+    public string? Notice { get; private set; }
+
+    public string ConversationId { get; private set; } = NewConversationId();
+
+    public ChatTurn? Streaming => _turns.LastOrDefault(t => t.Role == TurnRole.Assistant && t.State is TurnState.Waiting or TurnState.Streaming);
+
+    public bool CanSend => State == AgentConnectionState.Connected && Streaming is null;
+
+    public async Task StartAsync()
+    {
+        if (Enum.TryParse<WireEncoding>(await storage.GetAsync(BrowserStorage.EncodingKey), out var saved))
+        {
+            Encoding = saved;
+        }
+
+        try
+        {
+            var config = await http.GetFromJsonAsync<ClientConfig>(ClientConfig.Path)
+                ?? throw new InvalidOperationException("The host sent an empty client configuration.");
+            _endpoint = GatewayAddress.Resolve(config.GatewayUrl, navigation.BaseUri);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or FormatException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            Notice = $"Could not read the gateway address from the host: {ex.Message}";
+            Changed?.Invoke();
+            return;
+        }
+
+        await ConnectAsync();
+    }
+
+    public async Task ChangeEncodingAsync(WireEncoding encoding)
+    {
+        Encoding = encoding;
+        await storage.SetAsync(BrowserStorage.EncodingKey, encoding.ToString());
+        await ConnectAsync();
+    }
+
+    /// <summary>Drops the current connection, if any, and opens a new one with the stored identity.</summary>
+    public async Task ConnectAsync()
+    {
+        if (_endpoint is null)
+        {
+            return;
+        }
+
+        await DisposeClientAsync();
+        var client = new AgentClient(new AgentClientOptions
+        {
+            Endpoint = _endpoint,
+            Encoding = Encoding,
+            IdentityToken = await storage.GetAsync(BrowserStorage.IdentityTokenKey),
+        });
+        client.StateChanged += OnStateChanged;
+        client.UnhandledMessage += OnUnhandledMessage;
+        _client = client;
+        Notice = null;
+
+        try
+        {
+            await client.ConnectAsync();
+            if (client.IdentityToken is { } token)
+            {
+                await storage.SetAsync(BrowserStorage.IdentityTokenKey, token);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The page is the last place a failure can be reported, so every one of them is shown, none thrown.
+            Notice = $"Could not connect to {_endpoint}: {ex.Message}";
+        }
+
+        Changed?.Invoke();
+    }
+
+    public async Task SendAsync(string text)
+    {
+        if (_client is not { } client || !CanSend || string.IsNullOrWhiteSpace(text))
+        {
+            return;
+        }
+
+        var answer = new ChatTurn(TurnRole.Assistant);
+        _turns.Add(new ChatTurn(TurnRole.User, text.Trim()));
+        _turns.Add(answer);
+        Changed?.Invoke();
+
+        try
+        {
+            await foreach (var message in client.StreamAnswerAsync(ConversationId, text.Trim()))
+            {
+                Apply(answer, message);
+                Changed?.Invoke();
+            }
+        }
+        catch (Exception ex) when (ex is AgentConnectionException or InvalidOperationException)
+        {
+            answer.State = TurnState.Failed;
+            answer.Error = ex.Message;
+        }
+
+        if (answer.State is TurnState.Waiting or TurnState.Streaming)
+        {
+            answer.State = TurnState.Failed;
+            answer.Error ??= "The answer ended without assistant.end.";
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>Asks the server to stop the answer that is streaming; its end still arrives.</summary>
+    public async Task StopAsync()
+    {
+        if (_client is { State: AgentConnectionState.Connected } client && Streaming?.StreamId is { } streamId)
+        {
+            try
+            {
+                await client.InterruptAsync(streamId);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.Net.WebSockets.WebSocketException)
+            {
+                // The connection went away in between; the answer fails on its own and says so.
+                Notice = $"Could not stop the answer: {ex.Message}";
+                Changed?.Invoke();
+            }
+        }
+    }
+
+    public void NewConversation()
+    {
+        if (Streaming is null)
+        {
+            _turns.Clear();
+            ConversationId = NewConversationId();
+            Changed?.Invoke();
+        }
+    }
+
+    public ValueTask DisposeAsync() => DisposeClientAsync();
+
+    private static void Apply(ChatTurn answer, AgentMessage message)
+    {
+        switch (message)
+        {
+            case AssistantStart start:
+                (answer.StreamId, answer.Model, answer.Simulated, answer.State) = (start.StreamId, start.Model, start.Simulated, TurnState.Streaming);
+                break;
+            case AssistantChunk chunk:
+                answer.Append(chunk.Delta);
+                break;
+            case AssistantEnd end:
+                answer.FullContent = end.FullContent;
+                answer.ChunkCount = end.ChunkCount;
+                answer.State = end.FinishReason switch
+                {
+                    FinishReason.Interrupted => TurnState.Interrupted,
+                    FinishReason.Error => TurnState.Failed,
+                    _ => TurnState.Complete,
+                };
+                break;
+            case ErrorMessage error:
+                answer.State = TurnState.Failed;
+                answer.Error = $"{error.Message} ({error.Code})";
+                break;
+        }
+    }
+
+    private void OnStateChanged(AgentConnectionState state)
+    {
+        if (state == AgentConnectionState.Failed && _client is { } client)
+        {
+            Notice = $"Connection lost: {client.Failure?.Message ?? "closed"}";
+        }
+
+        Changed?.Invoke();
+    }
+
+    private void OnUnhandledMessage(AgentMessage message)
+    {
+        if (message is ErrorMessage error)
+        {
+            Notice = $"{error.Message} ({error.Code})";
+            Changed?.Invoke();
+        }
+    }
+
+    private async ValueTask DisposeClientAsync()
+    {
+        if (_client is { } client)
+        {
+            _client = null;
+            client.StateChanged -= OnStateChanged;
+            client.UnhandledMessage -= OnUnhandledMessage;
+            await client.DisposeAsync();
+        }
+    }
+
+    // Conversation ids are the client's to choose; a GUID cannot collide with another identity's.
+    private static string NewConversationId() => Guid.NewGuid().ToString("N");
+}
