@@ -40,6 +40,7 @@ public static class SocketGatewayExtensions
         services.AddSingleton<InboundDispatcher>();
         services.AddSingleton<WebSocketEndpoint>();
         services.AddHostedService<GracefulShutdown>();
+        services.AddHealthChecks().AddCheck<ConnectionCapacityHealthCheck>("connection-capacity");
 
         builder.AddServiceTelemetry(GatewayTelemetry.Name);
         return builder;

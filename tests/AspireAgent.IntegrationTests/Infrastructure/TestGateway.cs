@@ -1,5 +1,6 @@
 using AspireAgent.Bus;
 using AspireAgent.Inference;
+using AspireAgent.ServiceDefaults;
 using AspireAgent.Socket;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -33,7 +34,7 @@ public sealed class TestGateway : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public static async Task<TestGateway> StartAsync(
-        IDictionary<string, string?>? settings = null, TimeProvider? time = null, bool withWorker = true)
+        IDictionary<string, string?>? settings = null, TimeProvider? time = null, bool withWorker = true, bool withServiceDefaults = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -54,6 +55,11 @@ public sealed class TestGateway : IAsyncDisposable
             builder.Services.AddSingleton(time);
         }
 
+        if (withServiceDefaults)
+        {
+            builder.AddServiceDefaults();
+        }
+
         builder.AddAgentBus();
         builder.AddSocketGateway();
         if (withWorker)
@@ -62,6 +68,11 @@ public sealed class TestGateway : IAsyncDisposable
         }
 
         var app = builder.Build();
+        if (withServiceDefaults)
+        {
+            app.MapDefaultEndpoints();
+        }
+
         app.MapSocketGateway();
         await app.StartAsync();
 

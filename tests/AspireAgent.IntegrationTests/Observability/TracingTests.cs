@@ -37,7 +37,9 @@ public sealed class TracingTests
         var first = await client.AskAsync("conv-trace", "Trace me.");
         var second = await client.AskAsync("conv-trace", "And me, in a trace of my own.");
 
-        var requests = spans.Where(s => s.OperationName == "chat.request").ToList();
+        // The listener sees every test running in parallel: keep this test's requests only.
+        string[] mine = [first.Start.StreamId, second.Start.StreamId];
+        var requests = spans.Where(s => s.OperationName == "chat.request" && mine.Contains((string?)s.GetTagItem("aspireagent.stream_id"))).ToList();
         Assert.Equal(2, requests.Count);
         var gatewaySpan = requests.Single(s => (string?)s.GetTagItem("aspireagent.stream_id") == first.Start.StreamId);
         var traceId = gatewaySpan.TraceId;
