@@ -17,6 +17,9 @@ public static class Extensions
     /// <summary>The tag on health checks that only say whether the process is alive.</summary>
     public const string LiveTag = "live";
 
+    /// <summary>Every meter and activity source of this product is named <c>AspireAgent.&lt;Part&gt;</c>.</summary>
+    private const string OwnInstruments = "AspireAgent.*";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -35,15 +38,6 @@ public static class Extensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
-        return builder;
-    }
-
-    /// <summary>Adds a meter and an activity source of the service to what OpenTelemetry collects.</summary>
-    public static TBuilder AddServiceTelemetry<TBuilder>(this TBuilder builder, string name)
-        where TBuilder : IHostApplicationBuilder
-    {
-        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(name));
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(name));
         return builder;
     }
 
@@ -70,14 +64,14 @@ public static class Extensions
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
-                .AddMeter(ProcessLimits.MeterName)
+                .AddMeter(OwnInstruments)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(builder.Environment.ApplicationName, OwnInstruments)
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Probes would drown the traces that matter.
                     aspnet.Filter = context => !IsProbe(context.Request.Path))

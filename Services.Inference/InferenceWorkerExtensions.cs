@@ -5,7 +5,6 @@ using AspireAgent.Inference.Hosting;
 using AspireAgent.Inference.Models;
 using AspireAgent.Inference.Models.Ollama;
 using AspireAgent.Inference.Worker;
-using AspireAgent.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AspireAgent.Inference;
@@ -35,7 +34,6 @@ public static class InferenceWorkerExtensions
         services.AddMetrics();
         services.AddSingleton<InferenceMetrics>();
         services.AddHostedService<InferenceWorker>();
-        builder.AddServiceTelemetry(InferenceTelemetry.SourceName);
         return builder;
     }
 }

@@ -13,6 +13,7 @@ internal sealed class InboundDispatcher(
     ChatRequestHandler chat,
     StreamResumeHandler resume,
     StreamSignalHandler signals,
+    Diagnostics.GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
     IOptions<HeartbeatOptions> heartbeat)
 {
@@ -73,6 +74,7 @@ internal sealed class InboundDispatcher(
         var presented = hello.Get(ControlKeys.Token);
         var identityId = string.IsNullOrEmpty(presented) ? null : identities.Verify(presented);
         var token = presented;
+        metrics.Handshake(identityId is not null ? "returning" : string.IsNullOrEmpty(presented) ? "new" : "rejected");
         if (identityId is null)
         {
             if (!string.IsNullOrEmpty(presented))

@@ -16,6 +16,7 @@ public sealed class GatewayMetrics
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _closes;
     private readonly Counter<long> _resumes;
+    private readonly Counter<long> _handshakes;
     private readonly Counter<long> _received;
     private readonly Counter<long> _sent;
     private readonly Counter<long> _bytesReceived;
@@ -35,6 +36,8 @@ public sealed class GatewayMetrics
             "How long connections stayed open.");
         _closes = meter.CreateCounter<long>("aspireagent.gateway.connection.closes", "{close}",
             "Connections ended, by close code (0 when the socket died without one).");
+        _handshakes = meter.CreateCounter<long>("aspireagent.gateway.handshakes", "{handshake}",
+            "Completed handshakes, by identity: new, returning (a reconnect) or rejected (a token that did not verify).");
         _resumes = meter.CreateCounter<long>("aspireagent.gateway.resumes", "{resume}",
             "Resume requests, by outcome.");
         _received = meter.CreateCounter<long>("aspireagent.gateway.messages.received", "{message}",
@@ -71,6 +74,8 @@ public sealed class GatewayMetrics
         _duration.Record(duration.TotalSeconds);
         _closes.Add(1, new KeyValuePair<string, object?>("close_code", (int)(status ?? 0)));
     }
+
+    public void Handshake(string identity) => _handshakes.Add(1, new KeyValuePair<string, object?>("identity", identity));
 
     public void Resume(string outcome) => _resumes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

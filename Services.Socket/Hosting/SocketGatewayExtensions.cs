@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using AspireAgent.ServiceDefaults;
 using AspireAgent.Socket.Chat;
 using AspireAgent.Socket.Connections;
 using AspireAgent.Socket.Diagnostics;
@@ -41,8 +40,6 @@ public static class SocketGatewayExtensions
         services.AddSingleton<WebSocketEndpoint>();
         services.AddHostedService<GracefulShutdown>();
         services.AddHealthChecks().AddCheck<ConnectionCapacityHealthCheck>("connection-capacity");
-
-        builder.AddServiceTelemetry(GatewayTelemetry.Name);
         return builder;
     }
 

@@ -19,6 +19,7 @@ public static class BusHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
 
         if (services.Any(d => d.ServiceType == typeof(IRequestQueue)))
         {

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
+using AspireAgent.Bus.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace AspireAgent.Bus.Memory;
@@ -8,15 +10,22 @@ namespace AspireAgent.Bus.Memory;
 /// A bounded channel shared by the gateway and the workers of one process. Completing a lease is a no-op:
 /// in one process a worker cannot die without its gateway, so there is nothing to re-claim.
 /// </summary>
-internal sealed class MemoryRequestQueue(IOptions<BusOptions> options) : IRequestQueue
+internal sealed class MemoryRequestQueue : IRequestQueue
 {
-    private readonly Channel<ChatRequest> _requests = Channel.CreateBounded<ChatRequest>(
-        new BoundedChannelOptions(options.Value.RequestQueueCapacity)
+    private readonly IOptions<BusOptions> options;
+    private readonly Channel<ChatRequest> _requests;
+
+    public MemoryRequestQueue(IOptions<BusOptions> options, IMeterFactory meters)
+    {
+        this.options = options;
+        _requests = Channel.CreateBounded<ChatRequest>(new BoundedChannelOptions(options.Value.RequestQueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleWriter = false,
             SingleReader = false,
         });
+        BusMetrics.ObserveBacklog(meters, () => _requests.Reader.Count);
+    }
 
     public ValueTask SubmitAsync(ChatRequest request, CancellationToken cancellationToken)
     {

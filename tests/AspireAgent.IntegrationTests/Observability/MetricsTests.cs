@@ -39,6 +39,9 @@ public sealed class MetricsTests
         using var responseTime = new MetricCollector<double>(meters, Inference, "aspireagent.inference.response.duration");
         using var tokens = new MetricCollector<long>(meters, Inference, "aspireagent.inference.tokens");
         using var pauses = new MetricCollector<long>(meters, Inference, "aspireagent.inference.backpressure.pauses");
+        using var handshakes = new MetricCollector<long>(meters, Gateway, "aspireagent.gateway.handshakes");
+        using var backlog = new MetricCollector<long>(meters, "AspireAgent.Bus", "aspireagent.bus.requests.backlog");
+        using var queued = new MetricCollector<long>(meters, Gateway, "aspireagent.gateway.outbound.queued");
 
         // Connect and stream.
         var client = await WireClient.ConnectAndHelloAsync(gateway.WebSocketUri, WireEncoding.Protobuf);
@@ -69,6 +72,8 @@ public sealed class MetricsTests
         await again.SendAsync(again.Control(ControlActions.Resume, new Dictionary<string, string> { [ControlKeys.StreamId] = answer.Start.StreamId, [ControlKeys.Seq] = "0" }));
         await again.ReceiveAsync<AssistantEnd>();
         Assert.Equal(1, Sum(resumes, "outcome", "resumed"));
+        Assert.Equal(1, Sum(handshakes, "identity", "new"));
+        Assert.Equal(1, Sum(handshakes, "identity", "returning"));
         await WaitForAsync(() => durations.GetMeasurementSnapshot().Count == 1);
         Assert.Equal(1, Sum(closes, "close_code", 1000));
 
@@ -77,6 +82,12 @@ public sealed class MetricsTests
         await slow.HelloAsync(flow: ControlKeys.FlowAck);
         await slow.SendAsync(slow.UserMessage("conv-slow", "Never mind reading this."));
         await WaitForAsync(() => pauses.GetMeasurementSnapshot().Sum(m => m.Value) >= 1);
+
+        // The observable gauges report (the queue is drained, the slow client's outbox holds what it did not read).
+        backlog.RecordObservableInstruments();
+        queued.RecordObservableInstruments();
+        Assert.Equal(0, backlog.LastMeasurement!.Value);
+        Assert.NotNull(queued.LastMeasurement);
 
         // A bad frame.
         await again.SendRawAsync(Encoding.UTF8.GetBytes("{ nope"), System.Net.WebSockets.WebSocketMessageType.Text);
