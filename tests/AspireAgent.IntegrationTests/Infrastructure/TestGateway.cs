@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -34,10 +35,26 @@ public sealed class TestGateway : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public static async Task<TestGateway> StartAsync(
-        IDictionary<string, string?>? settings = null, TimeProvider? time = null, bool withWorker = true, bool withServiceDefaults = false)
+        IDictionary<string, string?>? settings = null,
+        TimeProvider? time = null,
+        bool withWorker = true,
+        bool withServiceDefaults = false,
+        int? socketSendBufferBytes = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (socketSendBufferBytes is { } sendBuffer)
+        {
+            // A fixed SO_SNDBUF (inherited by accepted sockets) turns off Linux's autotuning, which on loopback
+            // would otherwise absorb megabytes before a client that stopped reading is noticed.
+            builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint =>
+            {
+                var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                socket.SendBufferSize = sendBuffer;
+                return socket;
+            });
+        }
+
         builder.Logging.ClearProviders().AddDebug();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
