@@ -52,5 +52,8 @@ public sealed class NodeFailureTests
         }
 
         Assert.All(runs.Except(victims), run => Assert.Equal(0, run.Reconnections));
+        // The tokens verify everywhere because the nodes share one Data Protection key ring, in Redis.
+        var keys = await cluster.Redis.CommandAsync("LLEN", "aspireagent:dataprotection:keys");
+        Assert.True(int.Parse(keys.TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture) >= 1, keys);
     }
 }
