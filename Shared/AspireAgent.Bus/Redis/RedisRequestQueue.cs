@@ -106,28 +106,37 @@ internal sealed partial class RedisRequestQueue(
         }
     }
 
+    // XAUTOCLAIM looks at no more than ten pending entries per call, so the cursor is followed through the
+    // whole pending list: an abandoned request behind ten live ones is still found.
     private async Task<RedisRequestLease?> ClaimAbandonedAsync(string consumer)
     {
-        StreamAutoClaimResult claimed;
-        try
+        var cursor = (RedisValue)"0-0";
+        do
         {
-            claimed = await redis.Database.StreamAutoClaimAsync(
-                Keys.Requests, Group, consumer, (long)options.Value.ClaimTimeout.TotalMilliseconds, "0-0", count: 1).ConfigureAwait(false);
-        }
-        catch (RedisServerException exception) when (IsNoGroup(exception))
-        {
-            await EnsureGroupAsync().ConfigureAwait(false);
-            return null;
-        }
-
-        foreach (var entry in claimed.ClaimedEntries)
-        {
-            if (await ToLeaseAsync(entry, consumer).ConfigureAwait(false) is { } lease)
+            StreamAutoClaimResult claimed;
+            try
             {
-                LogTookOver(lease.Request.StreamId, consumer);
-                return lease;
+                claimed = await redis.Database.StreamAutoClaimAsync(
+                    Keys.Requests, Group, consumer, (long)options.Value.ClaimTimeout.TotalMilliseconds, cursor, count: 1).ConfigureAwait(false);
             }
+            catch (RedisServerException exception) when (IsNoGroup(exception))
+            {
+                await EnsureGroupAsync().ConfigureAwait(false);
+                return null;
+            }
+
+            foreach (var entry in claimed.ClaimedEntries)
+            {
+                if (await ToLeaseAsync(entry, consumer).ConfigureAwait(false) is { } lease)
+                {
+                    LogTookOver(lease.Request.StreamId, consumer);
+                    return lease;
+                }
+            }
+
+            cursor = claimed.NextStartId;
         }
+        while (cursor != "0-0");
 
         return null;
     }

@@ -92,6 +92,49 @@ public sealed class RedisRequestQueueTests
     }
 
     [Fact]
+    public async Task An_abandoned_request_behind_many_live_ones_in_the_pending_list_is_still_taken_over()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Bus:Redis:ClaimTimeout"] = "00:00:01",
+            ["Bus:Redis:LeaseRenewInterval"] = "00:00:00.200",
+            ["Bus:Redis:ClaimCheckInterval"] = "00:00:00.100",
+        };
+        await using var gateway = await BusNode.StartAsync(redis, settings);
+        await using var busy = await BusNode.StartAsync(redis, settings);
+        await using var hung = await BusNode.StartAsync(redis, new Dictionary<string, string?>
+        {
+            ["Bus:Redis:ClaimTimeout"] = "01:00:00",
+            ["Bus:Redis:LeaseRenewInterval"] = "00:20:00",
+        });
+        await using var survivor = await BusNode.StartAsync(redis, settings);
+        for (var i = 0; i < 25; i++)
+        {
+            await gateway.Requests.SubmitAsync(Requests.New(), _test);
+        }
+
+        // 24 live leases first in the pending list (XAUTOCLAIM inspects ten entries per call), the hung one last.
+        var live = new List<IAsyncEnumerator<RequestLease>>();
+        for (var i = 0; i < 24; i++)
+        {
+            var consumer = busy.Requests.ReadAsync($"busy-{i}", _test).GetAsyncEnumerator(_test);
+            Assert.True(await consumer.MoveNextAsync());
+            live.Add(consumer);
+        }
+
+        await using var abandoned = hung.Requests.ReadAsync("hung", _test).GetAsyncEnumerator(_test);
+        Assert.True(await abandoned.MoveNextAsync());
+
+        var taken = Assert.Single(await Requests.TakeAsync(survivor.Requests, "survivor", 1, Within));
+        Assert.Equal(abandoned.Current.Request.StreamId, taken.Request.StreamId);
+        foreach (var consumer in live)
+        {
+            await consumer.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_request_whose_worker_process_went_away_is_taken_over()
     {
         await using var redis = await RedisServer.StartAsync();
