@@ -17,8 +17,9 @@ namespace AspireAgent.Inference.Generation;
 /// <remarks>
 /// Each attempt first acquires the stream, which fences out any earlier producer. A stream that a dead
 /// worker left half-written gets a reset and the whole answer again (seqs keep counting, readers drop the
-/// old text); one it left ended only needs its turn and lease completed. A write that fails (the bus went
-/// away mid-answer) leads to a new attempt the same way, up to <see cref="InferenceOptions.MaxAttempts"/>.
+/// old text); one it left ended only needs its turn and lease completed. A write lost with the bus
+/// connection is recovered by the writer; one that cannot be leads to a new attempt the same way, up to
+/// <see cref="InferenceOptions.MaxAttempts"/>.
 /// </remarks>
 internal sealed partial class AnswerGenerator(
     InferenceModel model,
@@ -59,13 +60,13 @@ internal sealed partial class AnswerGenerator(
 
             if (producer.End is { } ended)
             {
-                LogAlreadyEnded(request.StreamId, producer.Epoch);
+                LogAlreadyEnded(request.StreamId, producer.Attempt);
                 await CompleteAsync(lease, ended.FullContent, abandonToken).ConfigureAwait(false);
                 return;
             }
 
             var writer = new AnswerStreamWriter(streams, producer, request, busOptions.Value.MaxChunksPerStream, time);
-            var done = producer.Epoch > options.Value.MaxAttempts
+            var done = producer.Attempt > options.Value.MaxAttempts
                 ? await GiveUpAsync(writer, abandonToken).ConfigureAwait(false)
                 : await AttemptAsync(writer, stoppingToken, abandonToken).ConfigureAwait(false);
             switch (done)
@@ -88,13 +89,18 @@ internal sealed partial class AnswerGenerator(
         try
         {
             await writer.OpenAsync(model.Name, model.IsSimulated, abandonToken).ConfigureAwait(false);
-            if (writer.Producer.Epoch > 1)
+            if (writer.Producer.Attempt > 1)
             {
-                LogTakingOver(request.StreamId, writer.Producer.Epoch, writer.FirstSeq);
+                LogTakingOver(request.StreamId, writer.Producer.Attempt, writer.FirstSeq);
             }
 
             var end = await StreamAnswerAsync(request, writer, stoppingToken, abandonToken).ConfigureAwait(false);
             InferenceTelemetry.Ended(activity, end);
+            if (writer.RecoveredWrites > 0)
+            {
+                LogRecoveredWrites(request.StreamId, writer.RecoveredWrites);
+            }
+
             LogAnswered(request.StreamId, end.FinishReason, end.ChunkCount, end.Usage.CompletionTokens, end.Usage.DurationMs);
             return AttemptOutcome.Ended;
         }
@@ -107,12 +113,12 @@ internal sealed partial class AnswerGenerator(
         catch (StreamFencedException)
         {
             // Another worker took the answer over (this one was presumed dead); it completes turn and lease.
-            LogFenced(request.StreamId, writer.Producer.Epoch);
+            LogFenced(request.StreamId, writer.Producer.Attempt);
             return AttemptOutcome.LeftAsIs;
         }
         catch (Exception exception)
         {
-            LogAttemptFailed(exception, request.StreamId, writer.Producer.Epoch);
+            LogAttemptFailed(exception, request.StreamId, writer.Producer.Attempt);
             InferenceTelemetry.Failed(activity, exception);
             return AttemptOutcome.Failed;
         }
@@ -134,7 +140,7 @@ internal sealed partial class AnswerGenerator(
             return AttemptOutcome.LeftAsIs;
         }
 
-        LogGaveUp(request.StreamId, writer.Producer.Epoch - 1);
+        LogGaveUp(request.StreamId, writer.Producer.Attempt - 1);
         return AttemptOutcome.Ended;
     }
 
@@ -291,6 +297,9 @@ internal sealed partial class AnswerGenerator(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Attempt {Attempt} at the answer of stream {StreamId} failed; the next attempt resets the stream")]
     private partial void LogAttemptFailed(Exception exception, string streamId, long attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {StreamId} went on after {Count} writes whose outcome was lost with the bus connection")]
+    private partial void LogRecoveredWrites(string streamId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Taking over stream {StreamId} as attempt {Attempt}: a reset, then the answer again from chunk {Seq}")]
     private partial void LogTakingOver(string streamId, long attempt, long seq);

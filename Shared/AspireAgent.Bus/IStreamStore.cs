@@ -36,6 +36,14 @@ public interface IStreamStore
     /// <exception cref="StreamNotFoundException">The stream does not exist (or expired).</exception>
     ValueTask<StreamProducer> AcquireAsync(string streamId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A new handle for the same attempt, after a write whose outcome is unknown (the connection dropped): it
+    /// fences out the old handle, so a late copy of that write cannot land, and tells where the stream stands,
+    /// so the producer knows whether the write landed.
+    /// </summary>
+    /// <exception cref="StreamFencedException">Another producer acquired the stream meanwhile.</exception>
+    ValueTask<StreamProducer> RenewAsync(StreamProducer producer, CancellationToken cancellationToken);
+
     /// <summary>Appends as <paramref name="producer"/>, with the same rules as the unfenced append.</summary>
     /// <exception cref="StreamFencedException">Another producer acquired the stream since.</exception>
     ValueTask AppendAsync(StreamProducer producer, AgentMessage message, CancellationToken cancellationToken);

@@ -10,8 +10,11 @@ public sealed record StreamProducer
 {
     public required string StreamId { get; init; }
 
-    /// <summary>1 for the first producer, one more for each takeover: the attempt this producer makes.</summary>
+    /// <summary>The fencing token: one more for every acquisition or renewal; appends with an older one are refused.</summary>
     public required long Epoch { get; init; }
+
+    /// <summary>1 for the first producer, one more for each takeover: the attempt at the answer this producer makes.</summary>
+    public required long Attempt { get; init; }
 
     /// <summary>Whether <c>assistant.start</c> is in the stream already.</summary>
     public required bool Started { get; init; }

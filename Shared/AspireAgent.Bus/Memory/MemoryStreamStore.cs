@@ -34,6 +34,9 @@ internal sealed class MemoryStreamStore(IOptions<BusOptions> options, TimeProvid
     public ValueTask<StreamProducer> AcquireAsync(string streamId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Find(streamId).Acquire());
 
+    public ValueTask<StreamProducer> RenewAsync(StreamProducer producer, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Find(producer.StreamId).Renew(producer.Epoch));
+
     public ValueTask AppendAsync(StreamProducer producer, AgentMessage message, CancellationToken cancellationToken)
     {
         Find(producer.StreamId).Append(message, time.GetUtcNow(), producer.Epoch);

@@ -15,6 +15,7 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks)
     private TaskCompletionSource _changed = NewSignal();
     private long _nextSeq;
     private long _epoch;
+    private long _attempt;
 
     public StreamInfo Info { get; private set; } = info;
 
@@ -23,15 +24,17 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks)
     {
         lock (_gate)
         {
-            _epoch++;
-            return new StreamProducer
-            {
-                StreamId = Info.StreamId,
-                Epoch = _epoch,
-                Started = _events.Count > 0,
-                NextSeq = _nextSeq,
-                End = Info.EndedAt is null ? null : (AssistantEnd)_events[^1],
-            };
+            _attempt++;
+            return NextHandle();
+        }
+    }
+
+    /// <summary>A new handle for the same attempt, unless another producer acquired the stream since <paramref name="epoch"/>.</summary>
+    public StreamProducer Renew(long epoch)
+    {
+        lock (_gate)
+        {
+            return epoch == _epoch ? NextHandle() : throw new StreamFencedException(Info.StreamId, epoch);
         }
     }
 
@@ -81,6 +84,20 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks)
         }
 
         changed.TrySetResult();
+    }
+
+    private StreamProducer NextHandle()
+    {
+        _epoch++;
+        return new StreamProducer
+        {
+            StreamId = Info.StreamId,
+            Epoch = _epoch,
+            Attempt = _attempt,
+            Started = _events.Count > 0,
+            NextSeq = _nextSeq,
+            End = Info.EndedAt is null ? null : (AssistantEnd)_events[^1],
+        };
     }
 
     /// <summary>The index of the event that follows chunk <paramref name="seq"/>: start, chunks 0..seq and the resets among them come before.</summary>

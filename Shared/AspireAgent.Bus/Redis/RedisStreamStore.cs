@@ -54,30 +54,44 @@ internal sealed class RedisStreamStore(
     public ValueTask AppendAsync(StreamProducer producer, AgentMessage message, CancellationToken cancellationToken) =>
         AppendCoreAsync(producer.StreamId, producer.Epoch, message, cancellationToken);
 
-    public async ValueTask<StreamProducer> AcquireAsync(string streamId, CancellationToken cancellationToken)
+    public ValueTask<StreamProducer> AcquireAsync(string streamId, CancellationToken cancellationToken) =>
+        AcquireCoreAsync(streamId, renewing: null, cancellationToken);
+
+    public ValueTask<StreamProducer> RenewAsync(StreamProducer producer, CancellationToken cancellationToken) =>
+        AcquireCoreAsync(producer.StreamId, producer.Epoch, cancellationToken);
+
+    public IAsyncEnumerable<AgentMessage> ReadAsync(string streamId, StreamPosition from, CancellationToken cancellationToken) =>
+        reader.ReadAsync(streamId, from, cancellationToken);
+
+    private async ValueTask<StreamProducer> AcquireCoreAsync(string streamId, long? renewing, CancellationToken cancellationToken)
     {
         var result = await redis.Database.ScriptEvaluateAsync(
-            StreamScripts.Acquire, [Keys.StreamMeta(streamId), Keys.StreamEvents(streamId)])
+            StreamScripts.Acquire,
+            [Keys.StreamMeta(streamId), Keys.StreamEvents(streamId)],
+            [renewing?.ToString(CultureInfo.InvariantCulture) ?? string.Empty])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsNull)
         {
             throw new StreamNotFoundException(streamId);
         }
 
+        if (result.Resp2Type != ResultType.Array)
+        {
+            throw new StreamFencedException(streamId, renewing ?? 0);
+        }
+
         var fields = (RedisResult[])result!;
-        var end = (byte[]?)fields[3];
+        var end = (byte[]?)fields[4];
         return new StreamProducer
         {
             StreamId = streamId,
             Epoch = (long)fields[0],
-            NextSeq = long.Parse((string)fields[1]!, CultureInfo.InvariantCulture),
-            Started = (string?)fields[2] == "1",
+            Attempt = (long)fields[1],
+            NextSeq = long.Parse((string)fields[2]!, CultureInfo.InvariantCulture),
+            Started = (string?)fields[3] == "1",
             End = end is { Length: > 0 } ? EventCodec.Decode(end) as AssistantEnd : null,
         };
     }
-
-    public IAsyncEnumerable<AgentMessage> ReadAsync(string streamId, StreamPosition from, CancellationToken cancellationToken) =>
-        reader.ReadAsync(streamId, from, cancellationToken);
 
     private async ValueTask AppendCoreAsync(string streamId, long? epoch, AgentMessage message, CancellationToken cancellationToken)
     {

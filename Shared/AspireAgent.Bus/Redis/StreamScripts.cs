@@ -10,7 +10,7 @@ internal static class StreamScripts
     public const string Create = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('HSET', KEYS[1], 'conv', ARGV[1], 'owner', ARGV[2], 'created', ARGV[3],
-            'epoch', 0, 'next', 0, 'minor', 0, 'started', 0)
+            'epoch', 0, 'attempt', 0, 'next', 0, 'minor', 0, 'started', 0)
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         return 1
         """;
@@ -65,19 +65,27 @@ internal static class StreamScripts
         """;
 
     /// <summary>
-    /// KEYS: meta, events. Makes a new producer: returns {epoch, next seq, started, end event or ''}, or nil
-    /// when the stream does not exist.
+    /// KEYS: meta, events. ARGV: the renewed handle's epoch, or '' for a new attempt. Makes a new producer
+    /// handle: returns {epoch, attempt, next seq, started, end event or ''}, nil when the stream does not
+    /// exist, or 'fenced' when the renewed handle is no longer the current one.
     /// </summary>
     public const string Acquire = """
-        local m = redis.call('HMGET', KEYS[1], 'next', 'started', 'ended')
-        if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+        local m = redis.call('HMGET', KEYS[1], 'epoch', 'attempt', 'next', 'started', 'ended')
+        if not m[1] then return nil end
+        local attempt = tonumber(m[2] or '0')
+        if ARGV[1] == '' then
+            attempt = attempt + 1
+        elseif m[1] ~= ARGV[1] then
+            return 'fenced'
+        end
         local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
+        redis.call('HSET', KEYS[1], 'attempt', attempt)
         local ending = ''
-        if m[3] then
+        if m[5] then
             local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
             if #last > 0 then ending = last[1][2][2] end
         end
-        return {epoch, m[1], m[2], ending}
+        return {epoch, attempt, m[3], m[4], ending}
         """;
 
     /// <summary>

@@ -74,6 +74,26 @@ public sealed class RedisStreamStoreTests
     }
 
     [Fact]
+    public async Task A_renewed_handle_keeps_the_attempt_fences_the_old_one_and_cannot_outlive_a_takeover()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var node = await BusNode.StartAsync(redis);
+        var id = (await CreateAsync(node.Streams)).StreamId;
+        var first = await node.Streams.AcquireAsync(id, _test);
+        await node.Streams.AppendAsync(first, Start(id), _test);
+        await node.Streams.AppendAsync(first, Chunk(id, 0), _test);
+
+        var renewed = await node.Streams.RenewAsync(first, _test);
+        await Assert.ThrowsAsync<StreamFencedException>(async () => await node.Streams.AppendAsync(first, Chunk(id, 1), _test));
+        await node.Streams.AppendAsync(renewed, Chunk(id, 1), _test);
+        var successor = await node.Streams.AcquireAsync(id, _test);
+
+        Assert.Equal((1L, 2L, 1L, true), (first.Attempt, renewed.Epoch, renewed.Attempt, renewed.Started));
+        Assert.Equal((2L, 2L, 3L), (successor.Attempt, successor.NextSeq, successor.Epoch));
+        await Assert.ThrowsAsync<StreamFencedException>(async () => await node.Streams.RenewAsync(renewed, _test));
+    }
+
+    [Fact]
     public async Task Appends_out_of_order_twice_or_after_the_end_are_refused()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -108,21 +108,40 @@ public sealed class AnswerTakeoverTests
         Assert.Equal(["assistant.start", "assistant.chunk"], events.Select(e => e.Type));
     }
 
-    [Fact]
-    public async Task A_write_failure_mid_answer_is_retried_as_a_new_attempt_after_a_reset()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_write_lost_with_the_connection_is_checked_against_the_stream_and_the_answer_goes_on_without_a_reset(bool landed)
     {
         var lease = await SubmitAsync("Explain streams");
-        var flaky = new FailingOnce(_streams, failAtSeq: 1);
+        var flaky = new FailingStore(_streams, failAtSeq: 1, landed, times: 1);
+
+        await Generator(Scripted("a", "b", "c"), flaky).GenerateAsync(lease, CancellationToken.None, CancellationToken.None);
+
+        var events = await ReadAsync(lease.Request.StreamId);
+        Assert.Equal(["assistant.start", "assistant.chunk", "assistant.chunk", "assistant.chunk", "assistant.end"], events.Select(e => e.Type));
+        Assert.Equal([0L, 1L, 2L], events.OfType<AssistantChunk>().Select(c => c.Seq));
+        Assert.Equal("abc", ((AssistantEnd)events[^1]).FullContent);
+        Assert.Equal(1, lease.Completions);
+    }
+
+    [Fact]
+    public async Task A_write_that_keeps_failing_is_retried_as_a_new_attempt_after_a_reset()
+    {
+        var lease = await SubmitAsync("Explain streams");
+        // The write fails, and so does its retry after the renewal: the attempt is lost.
+        var flaky = new FailingStore(_streams, failAtSeq: 1, landed: false, times: 2);
 
         await Generator(Scripted("a", "b", "c"), flaky).GenerateAsync(lease, CancellationToken.None, CancellationToken.None);
 
         var events = await ReadAsync(lease.Request.StreamId);
         Assert.Equal(
-            ["assistant.start", "assistant.chunk", "assistant.chunk", "control", "assistant.chunk", "assistant.chunk", "assistant.chunk", "assistant.end"],
+            ["assistant.start", "assistant.chunk", "control", "assistant.chunk", "assistant.chunk", "assistant.chunk", "assistant.end"],
             events.Select(e => e.Type));
-        Assert.Equal([0L, 1L, 2L, 3L, 4L], events.OfType<AssistantChunk>().Select(c => c.Seq));
+        Assert.Equal("2", ((ControlMessage)events[2]).Get(ControlKeys.Attempt));
+        Assert.Equal([0L, 1L, 2L, 3L], events.OfType<AssistantChunk>().Select(c => c.Seq));
         Assert.Equal("abc", ((AssistantEnd)events[^1]).FullContent);
-        Assert.Equal(5, ((AssistantEnd)events[^1]).ChunkCount);
+        Assert.Equal(4, ((AssistantEnd)events[^1]).ChunkCount);
         Assert.Equal(1, lease.Completions);
     }
 
@@ -265,10 +284,13 @@ public sealed class AnswerTakeoverTests
         }
     }
 
-    /// <summary>A stream store whose append of one chunk fails once after it landed, as a write lost with its connection would.</summary>
-    private sealed class FailingOnce(IStreamStore inner, long failAtSeq) : IStreamStore
+    /// <summary>
+    /// A stream store whose appends of one chunk fail <c>times</c> times, after landing or before, as a write lost
+    /// with its connection would.
+    /// </summary>
+    private sealed class FailingStore(IStreamStore inner, long failAtSeq, bool landed, int times) : IStreamStore
     {
-        private bool _failed;
+        private int _failures;
 
         public ValueTask CreateAsync(StreamInfo info, CancellationToken cancellationToken) => inner.CreateAsync(info, cancellationToken);
 
@@ -280,13 +302,23 @@ public sealed class AnswerTakeoverTests
         public ValueTask<StreamProducer> AcquireAsync(string streamId, CancellationToken cancellationToken) =>
             inner.AcquireAsync(streamId, cancellationToken);
 
+        public ValueTask<StreamProducer> RenewAsync(StreamProducer producer, CancellationToken cancellationToken) =>
+            inner.RenewAsync(producer, cancellationToken);
+
         public async ValueTask AppendAsync(StreamProducer producer, AgentMessage message, CancellationToken cancellationToken)
         {
-            await inner.AppendAsync(producer, message, cancellationToken);
-            if (!_failed && message is AssistantChunk { Seq: var seq } && seq == failAtSeq)
+            var fails = message is AssistantChunk { Seq: var seq } && seq == failAtSeq && _failures < times;
+            if (fails && !landed)
             {
-                _failed = true;
-                throw new IOException("The connection to the bus dropped.");
+                _failures++;
+                throw new IOException("The connection to the bus dropped before the write.");
+            }
+
+            await inner.AppendAsync(producer, message, cancellationToken);
+            if (fails)
+            {
+                _failures++;
+                throw new IOException("The connection to the bus dropped after the write.");
             }
         }
 
