@@ -3,6 +3,7 @@ using System.Globalization;
 using AspireAgent.Bus;
 using AspireAgent.Bus.Memory;
 using AspireAgent.IntegrationTests.Redis.Infrastructure;
+using AspireAgent.IntegrationTests.ScaleOut;
 using AspireAgent.Protocol;
 using Microsoft.Extensions.Options;
 using static AspireAgent.IntegrationTests.Redis.Infrastructure.StreamEvents;
@@ -13,9 +14,11 @@ namespace AspireAgent.IntegrationTests.Redis;
 /// The Redis hop's latency: from the worker's append to a live reader on another node (its own multiplexer)
 /// having the chunk, one chunk in flight at a time so that no queueing is measured. The same loop over the
 /// in-memory bus is the baseline; the difference is what Redis adds. The reader's catch-up timer is set to
-/// ten minutes, so every chunk must arrive by pub/sub push: a polling reader would fail the bound.
+/// ten minutes, so every chunk must arrive by pub/sub push: a polling reader would fail the bound. It runs
+/// alone (the non-parallel collection), so that the figures are the hop's and not the other tests'.
 /// Run: <c>dotnet test tests/AspireAgent.IntegrationTests --filter "FullyQualifiedName~RedisHopLatency" --logger "console;verbosity=detailed"</c>
 /// </summary>
+[Collection(ScaleOutCollection.Name)]
 public sealed class RedisHopLatencyTests
 {
     private const int Warmup = 300;

@@ -15,7 +15,7 @@ public sealed class NginxTests
         await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2, workers: 1, new Dictionary<string, string>
         {
             ["Inference__Simulated__TokensPerSecond"] = "40",
-            ["Inference__Simulated__TokenCount"] = "60",
+            ["Inference__Simulated__TokenCount"] = "80",
             ["Inference__Batching__MaxChars"] = "1",
             ["Inference__Concurrency"] = "32",
         });

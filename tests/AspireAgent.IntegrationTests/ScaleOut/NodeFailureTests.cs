@@ -14,9 +14,9 @@ public sealed class NodeFailureTests
     {
         await using var cluster = await ScaleOutCluster.StartAsync(nodes: 3, workers: 2, new Dictionary<string, string>
         {
-            // Long enough answers (60 chunks at 40 a second) that the kill surely lands mid-stream.
+            // Long enough answers (80 chunks at 40 a second) that the kill surely lands mid-stream.
             ["Inference__Simulated__TokensPerSecond"] = "40",
-            ["Inference__Simulated__TokenCount"] = "60",
+            ["Inference__Simulated__TokenCount"] = "80",
             ["Inference__Batching__MaxChars"] = "1",
             ["Inference__Concurrency"] = "32",
         });

@@ -52,7 +52,7 @@ public sealed class RedisRestartTests
         ScaleOutCluster.StartAsync(nodes: 3, workers: 2, new Dictionary<string, string>
         {
             ["Inference__Simulated__TokensPerSecond"] = "40",
-            ["Inference__Simulated__TokenCount"] = "60",
+            ["Inference__Simulated__TokenCount"] = "80",
             ["Inference__Batching__MaxChars"] = "1",
         }, durableRedis: durable);
 

@@ -15,7 +15,7 @@ public sealed class WorkerFailureTests
     private const int Conversations = 24;
     private static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ClaimCheckInterval = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan AnswerDuration = TimeSpan.FromSeconds(1.5); // 60 tokens at 40 a second
+    private static readonly TimeSpan AnswerDuration = TimeSpan.FromSeconds(2); // 80 tokens at 40 a second
 
     [Fact]
     public async Task Every_request_of_a_worker_killed_mid_answer_ends_within_the_claim_timeout_plus_one_answer_after_a_reset()
@@ -23,7 +23,7 @@ public sealed class WorkerFailureTests
         await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2, workers: 2, new Dictionary<string, string>
         {
             ["Inference__Simulated__TokensPerSecond"] = "40",
-            ["Inference__Simulated__TokenCount"] = "60",
+            ["Inference__Simulated__TokenCount"] = "80",
             ["Inference__Batching__MaxChars"] = "1",
             // Neither worker can hold every request: each surely has some when one dies.
             ["Inference__Concurrency"] = "16",
