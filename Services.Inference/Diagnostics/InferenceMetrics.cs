@@ -38,19 +38,18 @@ public sealed class InferenceMetrics
 
     public void Paused() => _pauses.Add(1);
 
-    public void Ended(AssistantEnd end, bool hadFirstToken)
+    /// <summary>An attempt at an answer stopped, however it ended.</summary>
+    public void Stopped() => _active.Add(-1);
+
+    public void Ended(AssistantEnd end)
     {
-        _active.Add(-1);
         var reason = new KeyValuePair<string, object?>("finish_reason", end.FinishReason.ToString().ToLowerInvariant());
         _answers.Add(1, reason);
         _tokens.Add(end.Usage.CompletionTokens);
         _duration.Record(end.Usage.DurationMs / 1000.0, reason);
-        if (hadFirstToken)
+        if (end.ChunkCount > 0)
         {
             _timeToFirstToken.Record(end.Usage.TimeToFirstTokenMs / 1000.0);
         }
     }
-
-    /// <summary>An answer that ended without an end event (the host gave up on it).</summary>
-    public void Abandoned() => _active.Add(-1);
 }

@@ -14,6 +14,13 @@ namespace AspireAgent.Inference.Generation;
 /// then the conversation's turn and the lease are completed. The model call runs in an <see cref="AnswerRun"/>
 /// and feeds a bounded channel; the batcher and the stream writer drain it.
 /// </summary>
+/// <remarks>
+/// Each attempt first acquires the stream, which fences out any earlier producer. A stream that a dead
+/// worker left half-written gets a reset and the whole answer again (seqs keep counting, readers drop the
+/// old text); one it left ended only needs its turn and lease completed. A write lost with the bus
+/// connection is recovered by the writer; one that cannot be leads to a new attempt the same way, up to
+/// <see cref="InferenceOptions.MaxAttempts"/>.
+/// </remarks>
 internal sealed partial class AnswerGenerator(
     InferenceModel model,
     TokenBatcher batcher,
@@ -33,43 +40,116 @@ internal sealed partial class AnswerGenerator(
     /// <param name="lease">The request to answer.</param>
     /// <param name="stoppingToken">The worker is stopping: the model call is cancelled and the stream ends with <c>error</c>.</param>
     /// <param name="abandonToken">The host gave up waiting: nothing more is written.</param>
+    /// <exception cref="Exception">The bus cannot be reached: the lease stays uncompleted, for a durable bus to hand on.</exception>
     public async Task GenerateAsync(RequestLease lease, CancellationToken stoppingToken, CancellationToken abandonToken)
     {
         var request = lease.Request;
+        while (true)
+        {
+            StreamProducer producer;
+            try
+            {
+                producer = await streams.AcquireAsync(request.StreamId, abandonToken).ConfigureAwait(false);
+            }
+            catch (StreamNotFoundException)
+            {
+                // Expired, or lost with the bus's data: nobody can read an answer to it any more.
+                LogStreamGone(request.StreamId);
+                await CompleteAsync(lease, content: null, abandonToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (producer.End is { } ended)
+            {
+                LogAlreadyEnded(request.StreamId, producer.Attempt);
+                await CompleteAsync(lease, ended.FullContent, abandonToken).ConfigureAwait(false);
+                return;
+            }
+
+            var writer = new AnswerStreamWriter(streams, producer, request, busOptions.Value.MaxChunksPerStream, time);
+            var done = producer.Attempt > options.Value.MaxAttempts
+                ? await GiveUpAsync(writer, abandonToken).ConfigureAwait(false)
+                : await AttemptAsync(writer, stoppingToken, abandonToken).ConfigureAwait(false);
+            switch (done)
+            {
+                case AttemptOutcome.Ended:
+                    await CompleteAsync(lease, writer.Content, abandonToken).ConfigureAwait(false);
+                    return;
+                case AttemptOutcome.LeftAsIs:
+                    return;
+                case AttemptOutcome.Failed:
+                    continue;
+            }
+        }
+    }
+
+    private async Task<AttemptOutcome> AttemptAsync(AnswerStreamWriter writer, CancellationToken stoppingToken, CancellationToken abandonToken)
+    {
+        var request = writer.Request;
         using var activity = InferenceTelemetry.StartAnswer(request, model);
-        var writer = new AnswerStreamWriter(streams, request, busOptions.Value.MaxChunksPerStream, time);
         metrics.Started();
         try
         {
-            await writer.StartAsync(model.Name, model.IsSimulated, abandonToken).ConfigureAwait(false);
+            await writer.OpenAsync(model.Name, model.IsSimulated, abandonToken).ConfigureAwait(false);
+            if (writer.Producer.Attempt > 1)
+            {
+                LogTakingOver(request.StreamId, writer.Producer.Attempt, writer.FirstSeq);
+            }
+
             var end = await StreamAnswerAsync(request, writer, stoppingToken, abandonToken).ConfigureAwait(false);
             InferenceTelemetry.Ended(activity, end);
-            metrics.Ended(end, hadFirstToken: end.ChunkCount > 0);
+            metrics.Ended(end);
+            if (writer.RecoveredWrites > 0)
+            {
+                LogRecoveredWrites(request.StreamId, writer.RecoveredWrites);
+            }
+
             LogAnswered(request.StreamId, end.FinishReason, end.ChunkCount, end.Usage.CompletionTokens, end.Usage.DurationMs);
+            return AttemptOutcome.Ended;
         }
         catch (OperationCanceledException) when (abandonToken.IsCancellationRequested)
         {
             // Left as it is: a durable bus hands the unfinished lease to another worker.
             LogAbandoned(request.StreamId);
-            metrics.Abandoned();
-            return;
+            return AttemptOutcome.LeftAsIs;
+        }
+        catch (StreamFencedException)
+        {
+            // Another worker took the answer over (this one was presumed dead); it completes turn and lease.
+            LogFenced(request.StreamId, writer.Producer.Attempt);
+            return AttemptOutcome.LeftAsIs;
         }
         catch (Exception exception)
         {
-            LogAnswerFailed(exception, request.StreamId);
+            LogAttemptFailed(exception, request.StreamId, writer.Producer.Attempt);
             InferenceTelemetry.Failed(activity, exception);
-            var end = await TryEndWithErrorAsync(request, writer, abandonToken).ConfigureAwait(false);
-            if (end is null)
-            {
-                metrics.Abandoned();
-            }
-            else
-            {
-                metrics.Ended(end, hadFirstToken: end.ChunkCount > 0);
-            }
+            return AttemptOutcome.Failed;
+        }
+        finally
+        {
+            metrics.Stopped();
+        }
+    }
+
+    // Every attempt so far died or failed: the answer ends with error (after a reset, so no partial text of
+    // an abandoned attempt passes for the answer).
+    private async Task<AttemptOutcome> GiveUpAsync(AnswerStreamWriter writer, CancellationToken abandonToken)
+    {
+        var request = writer.Request;
+        try
+        {
+            await writer.OpenAsync(model.Name, model.IsSimulated, abandonToken).ConfigureAwait(false);
+            var usage = UsageCalculator.Compute(request, reported: null, firstTokenAt: null, writer.Content, time.GetUtcNow());
+            await CompleteTurnAsync(request, writer.Content, abandonToken).ConfigureAwait(false);
+            metrics.Ended(await writer.EndAsync(FinishReason.Error, usage, abandonToken).ConfigureAwait(false));
+        }
+        catch (StreamFencedException)
+        {
+            return AttemptOutcome.LeftAsIs;
         }
 
-        await CompleteAsync(lease, writer, abandonToken).ConfigureAwait(false);
+        LogGaveUp(request.StreamId, writer.Producer.Attempt - 1);
+        return AttemptOutcome.Ended;
     }
 
     private async Task<AssistantEnd> StreamAnswerAsync(
@@ -131,8 +211,19 @@ internal sealed partial class AnswerGenerator(
         }
 
         var usage = UsageCalculator.Compute(request, outcome.Usage, outcome.FirstTokenAt, writer.Content, time.GetUtcNow());
+        await CompleteTurnAsync(request, writer.Content, abandonToken).ConfigureAwait(false);
         return await writer.EndAsync(reason, usage, abandonToken).ConfigureAwait(false);
     }
+
+    // The turn is complete before the client can learn that the answer ended: a client that asks again the
+    // moment it sees assistant.end must find the conversation free and its history whole. Completing again
+    // after the end (CompleteAsync) finds nothing to do: it is keyed by the stream in progress.
+    private ValueTask CompleteTurnAsync(ChatRequest request, string content, CancellationToken abandonToken) =>
+        conversations.CompleteTurnAsync(
+            request.ConversationId,
+            request.StreamId,
+            content.Length > 0 ? new ChatTurn(TurnRole.Assistant, content) : null,
+            abandonToken);
 
     /// <summary>
     /// Backpressure at the producer: while the client is a window behind, this loop does not ask the batcher
@@ -141,7 +232,14 @@ internal sealed partial class AnswerGenerator(
     /// </summary>
     private async ValueTask<bool> WaitForCreditAsync(IStreamWatch watch, AnswerStreamWriter writer, AnswerRun run)
     {
-        var credit = watch.WaitForCreditAsync(writer.ChunkCount, options.Value.Backpressure.Window, run.ModelToken);
+        // Chunks of earlier attempts count as read: the client drops them at the reset, and may never acknowledge them.
+        var window = options.Value.Backpressure.Window;
+        if (writer.ChunkCount - Math.Max(watch.Acknowledged, writer.FirstSeq - 1) <= window)
+        {
+            return true;
+        }
+
+        var credit = watch.WaitForCreditAsync(writer.ChunkCount, window, run.ModelToken);
         if (credit.IsCompletedSuccessfully)
         {
             return true;
@@ -179,35 +277,15 @@ internal sealed partial class AnswerGenerator(
         _ => FinishReason.Error,
     };
 
-    private async Task<AssistantEnd?> TryEndWithErrorAsync(ChatRequest request, AnswerStreamWriter writer, CancellationToken abandonToken)
-    {
-        if (!writer.HasStarted || writer.HasEnded)
-        {
-            return null;
-        }
-
-        try
-        {
-            var usage = UsageCalculator.Compute(request, reported: null, firstTokenAt: null, writer.Content, time.GetUtcNow());
-            return await writer.EndAsync(FinishReason.Error, usage, abandonToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (!abandonToken.IsCancellationRequested)
-        {
-            LogEndFailed(exception, request.StreamId);
-            return null;
-        }
-    }
-
-    private async Task CompleteAsync(RequestLease lease, AnswerStreamWriter writer, CancellationToken abandonToken)
+    private async Task CompleteAsync(RequestLease lease, string? content, CancellationToken abandonToken)
     {
         var request = lease.Request;
-        var content = writer.Content;
         try
         {
             await conversations.CompleteTurnAsync(
                 request.ConversationId,
                 request.StreamId,
-                content.Length > 0 ? new ChatTurn(TurnRole.Assistant, content) : null,
+                content is { Length: > 0 } ? new ChatTurn(TurnRole.Assistant, content) : null,
                 abandonToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (!abandonToken.IsCancellationRequested)
@@ -237,15 +315,42 @@ internal sealed partial class AnswerGenerator(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Resumed stream {StreamId} at chunk {Seq}")]
     private partial void LogResumed(string streamId, long seq);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Generating the answer of stream {StreamId} failed")]
-    private partial void LogAnswerFailed(Exception exception, string streamId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Attempt {Attempt} at the answer of stream {StreamId} failed; the next attempt resets the stream")]
+    private partial void LogAttemptFailed(Exception exception, string streamId, long attempt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not end stream {StreamId}")]
-    private partial void LogEndFailed(Exception exception, string streamId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {StreamId} went on after {Count} writes whose outcome was lost with the bus connection")]
+    private partial void LogRecoveredWrites(string streamId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Taking over stream {StreamId} as attempt {Attempt}: a reset, then the answer again from chunk {Seq}")]
+    private partial void LogTakingOver(string streamId, long attempt, long seq);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {StreamId} was taken over by another worker while attempt {Attempt} was writing it; this one stops")]
+    private partial void LogFenced(string streamId, long attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {StreamId} had ended already (attempt {Attempt}); completing its request")]
+    private partial void LogAlreadyEnded(string streamId, long attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {StreamId} no longer exists; its request is dropped")]
+    private partial void LogStreamGone(string streamId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Gave up on stream {StreamId} after {Attempts} attempts; it ends with finish reason error")]
+    private partial void LogGaveUp(string streamId, long attempts);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not complete the turn of stream {StreamId} in conversation {ConversationId}")]
     private partial void LogTurnNotCompleted(Exception exception, string conversationId, string streamId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Abandoned stream {StreamId}: the host stopped waiting for it")]
     private partial void LogAbandoned(string streamId);
+
+    private enum AttemptOutcome
+    {
+        /// <summary>The stream has its end: complete turn and lease.</summary>
+        Ended,
+
+        /// <summary>Another worker owns the answer now, or the host gave up: touch nothing.</summary>
+        LeftAsIs,
+
+        /// <summary>Writing failed: acquire the stream again and retry.</summary>
+        Failed,
+    }
 }

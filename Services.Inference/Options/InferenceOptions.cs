@@ -25,4 +25,12 @@ public sealed class InferenceOptions
     /// <summary>An answer still streaming after this long is cut and ends with finish reason <c>length</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaxAnswerDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Attempts at one answer: a worker that takes over the request of a dead worker (or retries after the bus
+    /// failed mid-answer) makes the next one. Past this, the stream ends with finish reason <c>error</c>, so a
+    /// request that kills every worker that tries it still ends.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
 }

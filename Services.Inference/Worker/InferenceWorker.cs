@@ -22,6 +22,7 @@ internal sealed partial class InferenceWorker(
     private static readonly TimeSpan ReadRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _abandon = new();
+    private readonly ConsumerName _consumers = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,10 +31,10 @@ internal sealed partial class InferenceWorker(
         var loops = new Task[concurrency];
         for (var i = 0; i < concurrency; i++)
         {
-            loops[i] = ConsumeAsync(ConsumerName.For(i), stoppingToken);
+            loops[i] = ConsumeAsync(_consumers.For(i), stoppingToken);
         }
 
-        LogStarted(concurrency, ConsumerName.For(0));
+        LogStarted(concurrency, _consumers.For(0));
         await Task.WhenAll(loops).ConfigureAwait(false);
     }
 
@@ -70,7 +71,8 @@ internal sealed partial class InferenceWorker(
             }
             catch (Exception exception)
             {
-                // A bus that cannot be read now may be readable in a moment; one bad read must not stop the worker.
+                // A bus that cannot be reached now may be back in a moment (a Redis restart); one failure must not
+                // stop the worker. A durable bus re-hands a request this consumer was holding.
                 LogReadFailed(exception, consumer, ReadRetryDelay);
                 try
                 {
@@ -105,6 +107,6 @@ internal sealed partial class InferenceWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Inference worker started {Concurrency} consumers ({Consumer} and siblings)")]
     private partial void LogStarted(int concurrency, string consumer);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {Consumer} could not read the request queue; retrying in {Delay}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {Consumer} could not read the request queue or reach the bus; retrying in {Delay}")]
     private partial void LogReadFailed(Exception exception, string consumer, TimeSpan delay);
 }

@@ -7,6 +7,12 @@ namespace AspireAgent.Bus;
 /// <c>assistant.end</c>. Any node can read any stream from any position and then follow it live, which is
 /// what makes gateway nodes stateless and streams resumable.
 /// </summary>
+/// <remarks>
+/// A producer that takes over an answer whose earlier producer died (a durable bus re-hands its request)
+/// appends a <c>control</c> <see cref="ControlActions.Reset"/> whose <c>seq</c> is the next chunk's: readers
+/// drop the answer's text before it, and the new attempt's chunks follow. Seqs keep counting across a reset,
+/// so they stay contiguous and unique in the stream, and resume by seq is unaffected.
+/// </remarks>
 public interface IStreamStore
 {
     /// <summary>Registers a stream before its first event, so ownership is known from the start.</summary>
@@ -21,6 +27,26 @@ public interface IStreamStore
     /// </summary>
     /// <exception cref="InvalidOperationException">The stream is unknown, ended, or the seq is not the next one.</exception>
     ValueTask AppendAsync(string streamId, AgentMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the caller the stream's only producer and tells where the stream stands. Appends through an
+    /// earlier producer's handle fail from then on with <see cref="StreamFencedException"/>, so a worker
+    /// presumed dead that wakes up cannot write into the answer its successor now owns.
+    /// </summary>
+    /// <exception cref="StreamNotFoundException">The stream does not exist (or expired).</exception>
+    ValueTask<StreamProducer> AcquireAsync(string streamId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A new handle for the same attempt, after a write whose outcome is unknown (the connection dropped): it
+    /// fences out the old handle, so a late copy of that write cannot land, and tells where the stream stands,
+    /// so the producer knows whether the write landed.
+    /// </summary>
+    /// <exception cref="StreamFencedException">Another producer acquired the stream meanwhile.</exception>
+    ValueTask<StreamProducer> RenewAsync(StreamProducer producer, CancellationToken cancellationToken);
+
+    /// <summary>Appends as <paramref name="producer"/>, with the same rules as the unfenced append.</summary>
+    /// <exception cref="StreamFencedException">Another producer acquired the stream since.</exception>
+    ValueTask AppendAsync(StreamProducer producer, AgentMessage message, CancellationToken cancellationToken);
 
     /// <summary>
     /// Replays the stream from <paramref name="from"/>, then follows it live; completes after <c>assistant.end</c>.
@@ -60,6 +86,13 @@ public readonly record struct StreamPosition
     /// <summary>Chunks after <paramref name="seq"/>, then the end; <c>assistant.start</c> is not repeated.</summary>
     public static StreamPosition AfterChunk(long seq) =>
         seq >= 0 ? new(seq) : throw new ArgumentOutOfRangeException(nameof(seq), seq, "A chunk seq is 0 or more.");
+}
+
+/// <summary>An earlier producer wrote after another one had acquired the stream; it must stop at once.</summary>
+public sealed class StreamFencedException(string streamId, long epoch)
+    : Exception($"Stream '{streamId}' was taken over by another producer; attempt {epoch} may no longer write to it.")
+{
+    public string StreamId { get; } = streamId;
 }
 
 public sealed class StreamNotFoundException(string streamId) : Exception($"Stream '{streamId}' does not exist or has expired.")

@@ -1,4 +1,6 @@
-using AspireAgent.Bus.Memory;
+using AspireAgent.Bus.Hosting;
+using AspireAgent.Bus.Redis;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -8,8 +10,10 @@ namespace AspireAgent.Bus;
 public static class BusHostingExtensions
 {
     /// <summary>
-    /// Registers the bus that the gateway and the workers share. Safe to call from both in one process:
-    /// the second call finds the first registration and adds nothing.
+    /// Registers the bus that the gateway and the workers share: Redis Streams when the connection string
+    /// <c>ConnectionStrings:redis</c> (or the one <c>Bus:Redis:ConnectionName</c> names) is set, which is what
+    /// Aspire injects for a referenced Redis resource; otherwise the in-memory bus of the single-process mode.
+    /// Safe to call from both in one process: the second call finds the first registration and adds nothing.
     /// </summary>
     public static IHostApplicationBuilder AddAgentBus(this IHostApplicationBuilder builder)
     {
@@ -26,15 +30,18 @@ public static class BusHostingExtensions
             return builder;
         }
 
-        services.AddSingleton<MemoryRequestQueue>();
-        services.AddSingleton<MemoryStreamStore>();
-        services.AddSingleton<MemoryConversationStore>();
-        services.AddSingleton<MemoryStreamSignals>();
-        services.AddSingleton<IRequestQueue>(sp => sp.GetRequiredService<MemoryRequestQueue>());
-        services.AddSingleton<IStreamStore>(sp => sp.GetRequiredService<MemoryStreamStore>());
-        services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<MemoryConversationStore>());
-        services.AddSingleton<IStreamSignals>(sp => sp.GetRequiredService<MemoryStreamSignals>());
-        services.AddHostedService<MemoryBusSweeper>();
+        var connectionName = builder.Configuration.GetSection(RedisBusOptions.SectionName)[nameof(RedisBusOptions.ConnectionName)]
+            ?? new RedisBusOptions().ConnectionName;
+        var connectionString = builder.Configuration.GetConnectionString(connectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            builder.AddMemoryBus();
+        }
+        else
+        {
+            builder.AddRedisBus(connectionString);
+        }
+
         return builder;
     }
 }

@@ -31,11 +31,23 @@ internal sealed class MemoryStreamStore(IOptions<BusOptions> options, TimeProvid
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask<StreamProducer> AcquireAsync(string streamId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Find(streamId).Acquire());
+
+    public ValueTask<StreamProducer> RenewAsync(StreamProducer producer, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Find(producer.StreamId).Renew(producer.Epoch));
+
+    public ValueTask AppendAsync(StreamProducer producer, AgentMessage message, CancellationToken cancellationToken)
+    {
+        Find(producer.StreamId).Append(message, time.GetUtcNow(), producer.Epoch);
+        return ValueTask.CompletedTask;
+    }
+
     public async IAsyncEnumerable<AgentMessage> ReadAsync(
         string streamId, StreamPosition from, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var log = Find(streamId);
-        var index = from.IsBeginning ? 0 : checked((int)from.AfterSeq + 2);
+        var index = from.IsBeginning ? 0 : log.IndexAfterChunk(from.AfterSeq);
         var batch = new List<AgentMessage>();
         while (true)
         {

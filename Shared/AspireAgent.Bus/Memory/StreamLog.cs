@@ -3,46 +3,79 @@ using AspireAgent.Protocol;
 namespace AspireAgent.Bus.Memory;
 
 /// <summary>
-/// One stream's events in memory. Index 0 is <c>assistant.start</c>, index <c>seq + 1</c> is chunk
-/// <c>seq</c>, the last is <c>assistant.end</c>. Readers wait on <see cref="_changed"/>, which is replaced
-/// (and completed) on every append, so any number of readers follow without a queue per reader.
+/// One stream's events in memory: <c>assistant.start</c>, chunks by <c>seq</c> (with a reset before the
+/// first chunk of each takeover), <c>assistant.end</c>. Readers wait on <see cref="_changed"/>, which is
+/// replaced (and completed) on every append, so any number of readers follow without a queue per reader.
 /// </summary>
 internal sealed class StreamLog(StreamInfo info, int maxChunks)
 {
     private readonly Lock _gate = new();
     private readonly List<AgentMessage> _events = [];
+    private readonly List<long> _resets = [];
     private TaskCompletionSource _changed = NewSignal();
+    private long _nextSeq;
+    private long _epoch;
+    private long _attempt;
 
     public StreamInfo Info { get; private set; } = info;
 
-    public void Append(AgentMessage message, DateTimeOffset now)
+    /// <summary>Makes a new producer the only one allowed to append through <see cref="Append"/> with an epoch.</summary>
+    public StreamProducer Acquire()
+    {
+        lock (_gate)
+        {
+            _attempt++;
+            return NextHandle();
+        }
+    }
+
+    /// <summary>A new handle for the same attempt, unless another producer acquired the stream since <paramref name="epoch"/>.</summary>
+    public StreamProducer Renew(long epoch)
+    {
+        lock (_gate)
+        {
+            return epoch == _epoch ? NextHandle() : throw new StreamFencedException(Info.StreamId, epoch);
+        }
+    }
+
+    /// <param name="epoch">The producer's epoch; null for an unfenced append.</param>
+    public void Append(AgentMessage message, DateTimeOffset now, long? epoch = null)
     {
         TaskCompletionSource changed;
         lock (_gate)
         {
+            if (epoch is { } producer && producer != _epoch)
+            {
+                throw new StreamFencedException(Info.StreamId, producer);
+            }
+
             if (Info.EndedAt is not null)
             {
                 throw new InvalidOperationException($"Stream '{Info.StreamId}' has ended; nothing can follow its end.");
             }
 
-            var expectedIndex = _events.Count;
+            var started = _events.Count > 0;
             switch (message)
             {
-                case AssistantStart when expectedIndex == 0:
+                case AssistantStart when !started:
                     break;
-                case AssistantChunk chunk when expectedIndex > 0 && chunk.Seq == expectedIndex - 1:
+                case AssistantChunk chunk when started && chunk.Seq == _nextSeq:
                     if (chunk.Seq >= maxChunks)
                     {
                         throw new InvalidOperationException($"Stream '{Info.StreamId}' reached its limit of {maxChunks} chunks.");
                     }
 
+                    _nextSeq++;
                     break;
-                case AssistantEnd when expectedIndex > 0:
+                case ControlMessage when started && StreamReset.TryRead(message, out var resetSeq) && resetSeq == _nextSeq:
+                    _resets.Add(resetSeq);
+                    break;
+                case AssistantEnd when started:
                     Info = Info with { EndedAt = now };
                     break;
                 default:
                     throw new InvalidOperationException(
-                        $"Stream '{Info.StreamId}' expected {(expectedIndex == 0 ? "assistant.start" : $"chunk seq {expectedIndex - 1} or the end")}, got {Describe(message)}.");
+                        $"Stream '{Info.StreamId}' expected {(started ? $"chunk seq {_nextSeq}, a reset or the end" : "assistant.start")}, got {Describe(message)}.");
             }
 
             _events.Add(message);
@@ -51,6 +84,29 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks)
         }
 
         changed.TrySetResult();
+    }
+
+    private StreamProducer NextHandle()
+    {
+        _epoch++;
+        return new StreamProducer
+        {
+            StreamId = Info.StreamId,
+            Epoch = _epoch,
+            Attempt = _attempt,
+            Started = _events.Count > 0,
+            NextSeq = _nextSeq,
+            End = Info.EndedAt is null ? null : (AssistantEnd)_events[^1],
+        };
+    }
+
+    /// <summary>The index of the event that follows chunk <paramref name="seq"/>: start, chunks 0..seq and the resets among them come before.</summary>
+    public int IndexAfterChunk(long seq)
+    {
+        lock (_gate)
+        {
+            return checked((int)(seq + 2 + _resets.Count(reset => reset <= seq)));
+        }
     }
 
     /// <summary>Copies events from <paramref name="index"/> on; returns the signal to await for more.</summary>

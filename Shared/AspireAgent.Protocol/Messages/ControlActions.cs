@@ -24,8 +24,17 @@ public static class ControlActions
     /// <summary>Client → server: replay <c>streamId</c> after <c>seq</c>, then follow it live.</summary>
     public const string Resume = "resume";
 
+    /// <summary>
+    /// Server → client, in a stream: the answer's producer died and another took over. Drop the text of
+    /// <c>streamId</c> received so far; the new attempt follows from chunk <c>seq</c> (seqs keep counting).
+    /// Payload: <c>streamId</c>, <c>seq</c>, <c>attempt</c>.
+    /// </summary>
+    public const string Reset = "reset";
+
     public static MessagePriority PriorityOf(string action) => action switch
     {
+        // Reset travels in the chunks' lane: overtaking them would drop text of the new attempt.
+        Reset => MessagePriority.Normal,
         Ping or Pong or Interrupt => MessagePriority.Critical,
         Hello or Welcome or Ack or Resume => MessagePriority.High,
         _ => MessagePriority.Low,
@@ -41,6 +50,9 @@ public static class ControlKeys
     public const string Encoding = "encoding";
     public const string StreamId = "streamId";
     public const string Seq = "seq";
+
+    /// <summary>On <c>reset</c>: which attempt at the answer follows (2 for the first takeover).</summary>
+    public const string Attempt = "attempt";
 
     /// <summary>On <c>hello</c>: the heartbeat strategy the client asks for (fixed, adaptive, on-demand, application); on <c>welcome</c>: the one in force.</summary>
     public const string Heartbeat = "heartbeat";

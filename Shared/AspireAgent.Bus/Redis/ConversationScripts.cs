@@ -1,0 +1,53 @@
+namespace AspireAgent.Bus.Redis;
+
+/// <summary>
+/// Conversations as a meta hash (owner, answer in progress) and a list of turns, changed atomically so that
+/// two gateways can never start two answers in one conversation.
+/// </summary>
+internal static class ConversationScripts
+{
+    /// <summary>KEYS: meta, turns. ARGV: owner, time to live (ms). Returns created, owned or forbidden.</summary>
+    public const string Claim = """
+        local owner = redis.call('HGET', KEYS[1], 'owner')
+        if not owner then
+            redis.call('HSET', KEYS[1], 'owner', ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 'created'
+        end
+        if owner ~= ARGV[1] then return 'forbidden' end
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
+        return 'owned'
+        """;
+
+    /// <summary>
+    /// KEYS: meta, turns. ARGV: stream id, user turn, max turns, time to live (ms). The history ending with the
+    /// user turn, or nil when an answer is in progress; an error when the conversation was never claimed.
+    /// </summary>
+    public const string BeginTurn = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('UNCLAIMED conversation') end
+        if redis.call('HEXISTS', KEYS[1], 'active') == 1 then return nil end
+        redis.call('HSET', KEYS[1], 'active', ARGV[1])
+        redis.call('RPUSH', KEYS[2], ARGV[2])
+        redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        return redis.call('LRANGE', KEYS[2], 0, -1)
+        """;
+
+    /// <summary>
+    /// KEYS: meta, turns. ARGV: stream id, assistant turn ('' for none), max turns, time to live (ms). Ends the
+    /// answer in progress if it is this stream's: 1 when it was, 0 otherwise.
+    /// </summary>
+    public const string CompleteTurn = """
+        if redis.call('HGET', KEYS[1], 'active') ~= ARGV[1] then return 0 end
+        redis.call('HDEL', KEYS[1], 'active')
+        if ARGV[2] ~= '' then
+            redis.call('RPUSH', KEYS[2], ARGV[2])
+            redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        return 1
+        """;
+}

@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AspireAgent.Bus.Redis;
+
+/// <summary>
+/// The Redis Streams bus, bound from <c>Bus:Redis</c>. It is chosen when the connection string
+/// <c>ConnectionStrings:{ConnectionName}</c> is set (Aspire injects <c>ConnectionStrings__redis</c>).
+/// </summary>
+public sealed class RedisBusOptions
+{
+    public const string SectionName = "Bus:Redis";
+
+    /// <summary>The name of the connection string to read, in StackExchange.Redis form (<c>host:port,password=…</c>).</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string ConnectionName { get; set; } = "redis";
+
+    /// <summary>Prefix of every key and channel, so that several deployments can share one Redis.</summary>
+    [Required(AllowEmptyStrings = false), RegularExpression(@"^[A-Za-z0-9:_.\-]{1,64}$")]
+    public string KeyPrefix { get; set; } = "aspireagent:";
+
+    /// <summary>The consumer group of the workers on the request stream.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string ConsumerGroup { get; set; } = "inference";
+
+    /// <summary>
+    /// A request whose worker has not renewed its lease for this long is taken over by another worker. The
+    /// time a dead worker's answers stand still before they resume on another one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.200", "01:00:00")]
+    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a worker renews the leases of the answers it is generating; well under <see cref="ClaimTimeout"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:20:00")]
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often an idle consumer looks for requests whose worker died (new requests wake it at once).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan ClaimCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a live reader waits without any notification before it checks the stream itself. Pub/sub is
+    /// at-most-once; this bounds the delay a lost notification can cause (a reconnection triggers the check at once).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan ReaderCatchUpInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Notifications buffered per live reader; past it they are dropped and the reader catches up from the stream.</summary>
+    [Range(4, 100_000)]
+    public int ReaderBufferCapacity { get; set; } = 256;
+
+    /// <summary>How long readers keep waiting for an unreachable Redis before the read fails (the client gets a retryable error).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a stream that never ends (every producer died, Redis lost the request) is kept.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan OpenStreamTimeToLive { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Events read from the stream per round trip when a reader catches up.</summary>
+    [Range(1, 10_000)]
+    public int ReadBatchSize { get; set; } = 256;
+}

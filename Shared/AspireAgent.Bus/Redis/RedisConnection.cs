@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace AspireAgent.Bus.Redis;
+
+/// <summary>
+/// The process's one multiplexer. It never gives up on Redis: it starts even when Redis is down and
+/// reconnects by itself (commands issued meanwhile wait in its backlog), and on every reconnection it tells
+/// the live readers and watches, which may have missed pub/sub messages while the link was down.
+/// </summary>
+internal sealed partial class RedisConnection : IAsyncDisposable
+{
+    private readonly ConnectionMultiplexer _multiplexer;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<IReconnectAware, byte> _listeners = new();
+    private TaskCompletionSource _restored = NewSignal();
+
+    public RedisConnection(string connectionString, RedisKeys keys, ILogger<RedisConnection> logger)
+    {
+        Keys = keys;
+        _logger = logger;
+        var configuration = ConfigurationOptions.Parse(connectionString);
+        // Start (and keep retrying) without Redis: nodes and workers must outlive a Redis restart.
+        configuration.AbortOnConnectFail = false;
+        configuration.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5000);
+        configuration.ClientName ??= $"aspireagent-{Environment.MachineName}-{Environment.ProcessId}";
+        _multiplexer = ConnectionMultiplexer.Connect(configuration);
+        _multiplexer.ConnectionFailed += OnFailed;
+        _multiplexer.ConnectionRestored += OnRestored;
+        if (!_multiplexer.IsConnected)
+        {
+            LogStartedDisconnected(configuration.ToString(includePassword: false));
+        }
+    }
+
+    public RedisKeys Keys { get; }
+
+    public IConnectionMultiplexer Multiplexer => _multiplexer;
+
+    public IDatabase Database => _multiplexer.GetDatabase();
+
+    public ISubscriber Subscriber => _multiplexer.GetSubscriber();
+
+    public bool IsConnected => _multiplexer.IsConnected;
+
+    /// <summary>Completes at the next reconnection.</summary>
+    public Task NextRestore => Volatile.Read(ref _restored).Task;
+
+    /// <summary>Tells <paramref name="listener"/> about reconnections until the returned handle is disposed.</summary>
+    public IDisposable OnReconnect(IReconnectAware listener)
+    {
+        _listeners[listener] = 0;
+        return new Registration(this, listener);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _multiplexer.ConnectionFailed -= OnFailed;
+        _multiplexer.ConnectionRestored -= OnRestored;
+        await _multiplexer.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+        _multiplexer.Dispose();
+    }
+
+    private void OnFailed(object? sender, ConnectionFailedEventArgs e) =>
+        LogConnectionFailed(e.ConnectionType, e.EndPoint?.ToString(), e.FailureType, e.Exception?.Message);
+
+    private void OnRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        LogConnectionRestored(e.ConnectionType, e.EndPoint?.ToString());
+        Interlocked.Exchange(ref _restored, NewSignal()).TrySetResult();
+        foreach (var listener in _listeners.Keys)
+        {
+            listener.OnReconnected();
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is not reachable at start ({Configuration}); the bus keeps trying to connect")]
+    private partial void LogStartedDisconnected(string configuration);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis {ConnectionType} connection to {EndPoint} failed ({FailureType}): {Reason}; reconnecting")]
+    private partial void LogConnectionFailed(ConnectionType connectionType, string? endPoint, ConnectionFailureType failureType, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis {ConnectionType} connection to {EndPoint} restored")]
+    private partial void LogConnectionRestored(ConnectionType connectionType, string? endPoint);
+
+    private sealed class Registration(RedisConnection owner, IReconnectAware listener) : IDisposable
+    {
+        public void Dispose() => owner._listeners.TryRemove(listener, out _);
+    }
+}
+
+/// <summary>Something that must re-read state after Redis reconnected, because pub/sub messages may have been lost.</summary>
+internal interface IReconnectAware
+{
+    void OnReconnected();
+}

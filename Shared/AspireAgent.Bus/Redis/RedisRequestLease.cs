@@ -1,0 +1,16 @@
+using StackExchange.Redis;
+
+namespace AspireAgent.Bus.Redis;
+
+/// <summary>A request held by one consumer of the group, identified by its entry id in the request stream.</summary>
+internal sealed class RedisRequestLease(ChatRequest request, RedisValue entryId, string consumer, RedisRequestQueue queue) : RequestLease
+{
+    public override ChatRequest Request => request;
+
+    public RedisValue EntryId => entryId;
+
+    public string Consumer => consumer;
+
+    /// <summary>Acknowledges the request, unless another consumer took it over since (then that one will).</summary>
+    public override ValueTask CompleteAsync(CancellationToken cancellationToken) => queue.CompleteAsync(this, cancellationToken);
+}

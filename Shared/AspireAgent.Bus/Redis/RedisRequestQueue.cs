@@ -1,0 +1,239 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AspireAgent.Bus.Redis;
+
+/// <summary>
+/// Requests on a Redis stream read by the workers' consumer group: each goes to exactly one consumer and
+/// stays pending until that consumer completes it. A consumer takes new requests when a gateway announces
+/// one (pub/sub) and, every <see cref="RedisBusOptions.ClaimCheckInterval"/>, takes over requests whose
+/// holder stopped renewing them for <see cref="RedisBusOptions.ClaimTimeout"/> (XAUTOCLAIM).
+/// </summary>
+/// <remarks>
+/// A consumer works on one lease at a time: its lease is renewed until it is completed, or until the
+/// consumer asks for the next one or stops reading, whichever comes first. A lease given up that way is
+/// taken over after the claim timeout, by any consumer.
+/// </remarks>
+internal sealed partial class RedisRequestQueue(
+    RedisConnection redis,
+    RequestAnnouncements announcements,
+    LeaseRegistry leases,
+    IOptions<BusOptions> busOptions,
+    IOptions<RedisBusOptions> options,
+    TimeProvider time,
+    ILogger<RedisRequestQueue> logger) : IRequestQueue
+{
+    private RedisKeys Keys => redis.Keys;
+
+    private string Group => options.Value.ConsumerGroup;
+
+    public async ValueTask SubmitAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request, RedisJsonContext.Default.ChatRequest);
+        var capacity = busOptions.Value.RequestQueueCapacity;
+        var added = (long)await redis.Database.ScriptEvaluateAsync(
+            QueueScripts.Submit, [Keys.Requests], [Group, capacity, payload, Keys.RequestsAnnounced.ToString()])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (added == 0)
+        {
+            throw new BusOverloadedException($"The request queue is full ({capacity} waiting); try again shortly.");
+        }
+    }
+
+    public async IAsyncEnumerable<RequestLease> ReadAsync(
+        string consumer, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await announcements.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+        RedisRequestLease? current = null;
+        var lastClaimCheck = (long?)null;
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var announced = announcements.Next;
+                RedisRequestLease? lease = null;
+                if (lastClaimCheck is null || time.GetElapsedTime(lastClaimCheck.Value) >= options.Value.ClaimCheckInterval)
+                {
+                    lastClaimCheck = time.GetTimestamp();
+                    lease = await ClaimAbandonedAsync(consumer).ConfigureAwait(false);
+                }
+
+                lease ??= await ReadNewAsync(consumer).ConfigureAwait(false);
+                if (lease is null)
+                {
+                    var untilCheck = options.Value.ClaimCheckInterval - time.GetElapsedTime(lastClaimCheck.Value);
+                    await WaitAsync(announced, untilCheck, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                leases.Remove(current);
+                current = lease;
+                leases.Add(lease);
+                yield return lease;
+                leases.Remove(lease);
+            }
+        }
+        finally
+        {
+            leases.Remove(current);
+        }
+    }
+
+    internal async ValueTask CompleteAsync(RedisRequestLease lease, CancellationToken cancellationToken)
+    {
+        leases.Remove(lease);
+        long outcome;
+        try
+        {
+            outcome = (long)await redis.Database.ScriptEvaluateAsync(
+                QueueScripts.Complete, [Keys.Requests], [Group, lease.EntryId, lease.Consumer])
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (IsNoGroup(exception))
+        {
+            // Redis lost its data (restarted without persistence): there is nothing left to acknowledge.
+            LogRequestLost(lease.Request.StreamId);
+            return;
+        }
+
+        if (outcome < 0)
+        {
+            LogCompletedByOther(lease.Request.StreamId, lease.Consumer);
+        }
+    }
+
+    // XAUTOCLAIM looks at no more than ten pending entries per call, so the cursor is followed through the
+    // whole pending list: an abandoned request behind ten live ones is still found.
+    private async Task<RedisRequestLease?> ClaimAbandonedAsync(string consumer)
+    {
+        var cursor = (RedisValue)"0-0";
+        do
+        {
+            StreamAutoClaimResult claimed;
+            try
+            {
+                claimed = await redis.Database.StreamAutoClaimAsync(
+                    Keys.Requests, Group, consumer, (long)options.Value.ClaimTimeout.TotalMilliseconds, cursor, count: 1).ConfigureAwait(false);
+            }
+            catch (RedisServerException exception) when (IsNoGroup(exception))
+            {
+                await EnsureGroupAsync().ConfigureAwait(false);
+                return null;
+            }
+
+            foreach (var entry in claimed.ClaimedEntries)
+            {
+                if (await ToLeaseAsync(entry, consumer).ConfigureAwait(false) is { } lease)
+                {
+                    LogTookOver(lease.Request.StreamId, consumer);
+                    return lease;
+                }
+            }
+
+            cursor = claimed.NextStartId;
+        }
+        while (cursor != "0-0");
+
+        return null;
+    }
+
+    private async Task<RedisRequestLease?> ReadNewAsync(string consumer)
+    {
+        StreamEntry[] entries;
+        try
+        {
+            entries = await redis.Database.StreamReadGroupAsync(Keys.Requests, Group, consumer, ">", count: 1).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (IsNoGroup(exception))
+        {
+            await EnsureGroupAsync().ConfigureAwait(false);
+            entries = await redis.Database.StreamReadGroupAsync(Keys.Requests, Group, consumer, ">", count: 1).ConfigureAwait(false);
+        }
+
+        foreach (var entry in entries)
+        {
+            if (await ToLeaseAsync(entry, consumer).ConfigureAwait(false) is { } lease)
+            {
+                return lease;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<RedisRequestLease?> ToLeaseAsync(StreamEntry entry, string consumer)
+    {
+        ChatRequest? request = null;
+        try
+        {
+            var payload = entry["r"];
+            request = payload.IsNull ? null : JsonSerializer.Deserialize((byte[])payload!, RedisJsonContext.Default.ChatRequest);
+        }
+        catch (JsonException exception)
+        {
+            LogUnreadable(exception, entry.Id.ToString());
+        }
+
+        var lease = request is null ? null : new RedisRequestLease(request, entry.Id, consumer, this);
+        if (lease is null)
+        {
+            // Nobody can ever answer it: dropping it keeps it from being handed round forever.
+            await redis.Database.ScriptEvaluateAsync(QueueScripts.Complete, [Keys.Requests], [Group, entry.Id, consumer]).ConfigureAwait(false);
+        }
+
+        return lease;
+    }
+
+    // Created at 0, not $: requests submitted while the group did not exist (first start, or after Redis lost
+    // its data) are still delivered.
+    private async Task EnsureGroupAsync()
+    {
+        try
+        {
+            await redis.Database.StreamCreateConsumerGroupAsync(Keys.Requests, Group, "0", createStream: true).ConfigureAwait(false);
+            LogGroupCreated(Group);
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+        }
+    }
+
+    private async Task WaitAsync(Task announced, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        if (limit <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await announced.WaitAsync(limit, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Time to look for abandoned requests.
+        }
+    }
+
+    private static bool IsNoGroup(RedisServerException exception) =>
+        exception.Message.Contains("NOGROUP", StringComparison.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created consumer group {Group} on the request stream")]
+    private partial void LogGroupCreated(string group);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} took over the request of stream {StreamId}: its worker stopped renewing it")]
+    private partial void LogTookOver(string streamId, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The request of stream {StreamId} was taken over from {Consumer}; its new holder completes it")]
+    private partial void LogCompletedByOther(string streamId, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The request of stream {StreamId} is no longer in Redis (did Redis lose its data?)")]
+    private partial void LogRequestLost(string streamId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dropped request entry {EntryId}: it cannot be read")]
+    private partial void LogUnreadable(Exception exception, string entryId);
+}

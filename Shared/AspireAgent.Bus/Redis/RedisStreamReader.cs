@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using AspireAgent.Protocol;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AspireAgent.Bus.Redis;
+
+/// <summary>
+/// Reads a stream from any position, then follows it live. Live events come by pub/sub, in the same
+/// notification that the append script publishes (one hop, no polling); the Redis stream is the durable log
+/// that fills any gap. The reader subscribes first and reads the log second, so nothing published in
+/// between is lost; it then takes a notification only when its id follows the last event delivered, and
+/// otherwise catches up from the log: never a gap, never a duplicate.
+/// </summary>
+internal sealed class RedisStreamReader(
+    RedisConnection redis, OutageGuard outage, IOptions<RedisBusOptions> options, TimeProvider time)
+{
+    public async IAsyncEnumerable<AgentMessage> ReadAsync(
+        string streamId, StreamPosition from, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var feed = await outage.RunAsync(
+            () => LiveFeed.SubscribeAsync(redis, redis.Keys.StreamLive(streamId), settings.ReaderBufferCapacity),
+            "subscribing to a stream", cancellationToken).ConfigureAwait(false);
+        var cursor = StreamEventId.From(from);
+        var batch = new List<(StreamEventId Id, AgentMessage Message)>(settings.ReadBatchSize);
+        while (true)
+        {
+            batch.Clear();
+            await ReadLogAsync(streamId, cursor, batch, cancellationToken).ConfigureAwait(false);
+            foreach (var (id, message) in batch)
+            {
+                cursor = id;
+                yield return message;
+                if (message is AssistantEnd)
+                {
+                    yield break;
+                }
+            }
+
+            if (batch.Count == settings.ReadBatchSize)
+            {
+                continue;
+            }
+
+            // Live until something may have been missed: a gap, an overflow, a reconnection, or a long silence.
+            while (true)
+            {
+                var item = await feed.NextAsync(settings.ReaderCatchUpInterval, time, cancellationToken).ConfigureAwait(false);
+                if (item.IsCatchUp || !EventCodec.TryDecodeNotification(item.Payload, out var id, out var message))
+                {
+                    break;
+                }
+
+                if (id <= cursor)
+                {
+                    continue;
+                }
+
+                if (!id.Follows(cursor))
+                {
+                    break;
+                }
+
+                cursor = id;
+                yield return message!;
+                if (message is AssistantEnd)
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+
+    private async Task ReadLogAsync(
+        string streamId, StreamEventId after, List<(StreamEventId, AgentMessage)> into, CancellationToken cancellationToken)
+    {
+        var result = await outage.RunAsync(
+            () => redis.Database.ScriptEvaluateAsync(
+                StreamScripts.Read,
+                [redis.Keys.StreamMeta(streamId), redis.Keys.StreamEvents(streamId)],
+                [after.ToString(), options.Value.ReadBatchSize]),
+            "reading a stream", cancellationToken).ConfigureAwait(false);
+        if (result.IsNull)
+        {
+            throw new StreamNotFoundException(streamId);
+        }
+
+        foreach (var entry in (RedisResult[])result!)
+        {
+            var parts = (RedisResult[])entry!;
+            var fields = (RedisResult[])parts[1]!;
+            into.Add((StreamEventId.Parse((string)parts[0]!), EventCodec.Decode((byte[])fields[1]!)));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace AspireAgent.Bus.Redis;
+
+/// <summary>
+/// Stream signals across processes: the gateway node relaying a stream and the worker producing it are
+/// usually not the same process, so acknowledgements and interrupts go through Redis to the producer's watch.
+/// </summary>
+internal sealed class RedisStreamSignals(RedisConnection redis) : IStreamSignals
+{
+    public async ValueTask AcknowledgeAsync(string streamId, long seq, CancellationToken cancellationToken) =>
+        // Fire and forget: acknowledgements only ever move forward, so a lost one is made good by the next,
+        // and the gateway's writer should not wait a Redis round trip per chunk.
+        await redis.Database.ScriptEvaluateAsync(
+            SignalScripts.Acknowledge,
+            [redis.Keys.StreamMeta(streamId)],
+            [seq, redis.Keys.StreamSignals(streamId).ToString()],
+            CommandFlags.FireAndForget).ConfigureAwait(false);
+
+    public async ValueTask InterruptAsync(string streamId, CancellationToken cancellationToken) =>
+        await redis.Database.ScriptEvaluateAsync(
+            SignalScripts.Interrupt, [redis.Keys.StreamMeta(streamId)], [redis.Keys.StreamSignals(streamId).ToString()])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<IStreamWatch> WatchAsync(string streamId, CancellationToken cancellationToken)
+    {
+        var watch = new RedisStreamWatch(redis, streamId);
+        try
+        {
+            await watch.StartAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            return watch;
+        }
+        catch
+        {
+            await watch.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    internal static bool TryParseAck(string signal, out long seq) =>
+        long.TryParse(signal.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out seq);
+}

@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using AspireAgent.Bus;
+using AspireAgent.IntegrationTests.Redis.Infrastructure;
+
+namespace AspireAgent.IntegrationTests.Redis;
+
+/// <summary>The request stream and its consumer group, against a real redis-server.</summary>
+public sealed class RedisRequestQueueTests
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(10);
+
+    private readonly CancellationToken _test = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_request_goes_to_exactly_one_consumer_across_nodes()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var gateway = await BusNode.StartAsync(redis);
+        await using var workerA = await BusNode.StartAsync(redis);
+        await using var workerB = await BusNode.StartAsync(redis);
+        var submitted = Enumerable.Range(0, 60).Select(_ => Requests.New()).ToList();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_test);
+        var taken = new Taken(submitted.Count);
+        var consumers = new[] { (workerA, "a0"), (workerA, "a1"), (workerB, "b0"), (workerB, "b1") }
+            .Select(c => ConsumeAsync(c.Item1.Requests, c.Item2, taken, stop.Token)).ToList();
+        foreach (var request in submitted)
+        {
+            await gateway.Requests.SubmitAsync(request, _test);
+        }
+
+        await taken.All.WaitAsync(Within, _test);
+        await stop.CancelAsync();
+        await Task.WhenAll(consumers);
+        Assert.Equal(submitted.Select(r => r.StreamId).Order(), taken.StreamIds.Order());
+        Assert.Equal(":0", await redis.CommandAsync("XLEN", "aspireagent:requests"));
+    }
+
+    [Fact]
+    public async Task An_idle_consumer_is_woken_by_the_announcement_of_a_request_not_by_a_timer()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        // A claim check an hour away: only the pub/sub announcement can wake the consumer in time.
+        var settings = new Dictionary<string, string?> { ["Bus:Redis:ClaimCheckInterval"] = "00:10:00", ["Bus:Redis:ClaimTimeout"] = "00:30:00" };
+        await using var gateway = await BusNode.StartAsync(redis, settings);
+        await using var worker = await BusNode.StartAsync(redis, settings);
+        var taking = Requests.TakeAsync(worker.Requests, "w0", 2, Within);
+        // Let the consumer find the queue empty and go to sleep; there is no event to wait for in between.
+        await Task.Delay(200, _test);
+
+        var clock = Stopwatch.StartNew();
+        await gateway.Requests.SubmitAsync(Requests.New(), _test);
+        await gateway.Requests.SubmitAsync(Requests.New(), _test);
+        var leases = await taking;
+
+        Assert.Equal(2, leases.Count);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_request_whose_worker_stopped_renewing_is_taken_over_after_the_claim_timeout_and_the_old_holder_cannot_complete_it()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Bus:Redis:ClaimTimeout"] = "00:00:01",
+            ["Bus:Redis:LeaseRenewInterval"] = "00:00:00.200",
+            ["Bus:Redis:ClaimCheckInterval"] = "00:00:00.100",
+        };
+        await using var gateway = await BusNode.StartAsync(redis, settings);
+        // A worker that hangs: alive, holding its lease, but renewing it far too late.
+        await using var hung = await BusNode.StartAsync(redis, new Dictionary<string, string?>
+        {
+            ["Bus:Redis:ClaimTimeout"] = "01:00:00",
+            ["Bus:Redis:LeaseRenewInterval"] = "00:20:00",
+        });
+        await using var survivor = await BusNode.StartAsync(redis, settings);
+        var request = Requests.New();
+        await gateway.Requests.SubmitAsync(request, _test);
+        await using var holding = hung.Requests.ReadAsync("hung", _test).GetAsyncEnumerator(_test);
+        Assert.True(await holding.MoveNextAsync());
+
+        var clock = Stopwatch.StartNew();
+        var taken = Assert.Single(await Requests.TakeAsync(survivor.Requests, "survivor", 1, Within));
+
+        Assert.Equal(request.StreamId, taken.Request.StreamId);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.8), $"taken over after {clock.Elapsed}, before the claim timeout");
+        await holding.Current.CompleteAsync(_test);
+        Assert.Equal(":1", await redis.CommandAsync("XLEN", "aspireagent:requests"));
+        await taken.CompleteAsync(_test);
+        Assert.Equal(":0", await redis.CommandAsync("XLEN", "aspireagent:requests"));
+    }
+
+    [Fact]
+    public async Task An_abandoned_request_behind_many_live_ones_in_the_pending_list_is_still_taken_over()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Bus:Redis:ClaimTimeout"] = "00:00:01",
+            ["Bus:Redis:LeaseRenewInterval"] = "00:00:00.200",
+            ["Bus:Redis:ClaimCheckInterval"] = "00:00:00.100",
+        };
+        await using var gateway = await BusNode.StartAsync(redis, settings);
+        await using var busy = await BusNode.StartAsync(redis, settings);
+        await using var hung = await BusNode.StartAsync(redis, new Dictionary<string, string?>
+        {
+            ["Bus:Redis:ClaimTimeout"] = "01:00:00",
+            ["Bus:Redis:LeaseRenewInterval"] = "00:20:00",
+        });
+        await using var survivor = await BusNode.StartAsync(redis, settings);
+        for (var i = 0; i < 25; i++)
+        {
+            await gateway.Requests.SubmitAsync(Requests.New(), _test);
+        }
+
+        // 24 live leases first in the pending list (XAUTOCLAIM inspects ten entries per call), the hung one last.
+        var live = new List<IAsyncEnumerator<RequestLease>>();
+        for (var i = 0; i < 24; i++)
+        {
+            var consumer = busy.Requests.ReadAsync($"busy-{i}", _test).GetAsyncEnumerator(_test);
+            Assert.True(await consumer.MoveNextAsync());
+            live.Add(consumer);
+        }
+
+        await using var abandoned = hung.Requests.ReadAsync("hung", _test).GetAsyncEnumerator(_test);
+        Assert.True(await abandoned.MoveNextAsync());
+
+        var taken = Assert.Single(await Requests.TakeAsync(survivor.Requests, "survivor", 1, Within));
+        Assert.Equal(abandoned.Current.Request.StreamId, taken.Request.StreamId);
+        foreach (var consumer in live)
+        {
+            await consumer.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_request_whose_worker_process_went_away_is_taken_over()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Bus:Redis:ClaimTimeout"] = "00:00:01",
+            ["Bus:Redis:LeaseRenewInterval"] = "00:00:00.200",
+            ["Bus:Redis:ClaimCheckInterval"] = "00:00:00.100",
+        };
+        await using var gateway = await BusNode.StartAsync(redis, settings);
+        var gone = await BusNode.StartAsync(redis, settings);
+        await using var survivor = await BusNode.StartAsync(redis, settings);
+        var request = Requests.New();
+        await gateway.Requests.SubmitAsync(request, _test);
+        Assert.Single(await Requests.TakeAsync(gone.Requests, "gone", 1, Within));
+
+        await gone.DisposeAsync();
+        var taken = Assert.Single(await Requests.TakeAsync(survivor.Requests, "survivor", 1, Within));
+
+        Assert.Equal(request.StreamId, taken.Request.StreamId);
+        await taken.CompleteAsync(_test);
+        Assert.Equal(":0", await redis.CommandAsync("XLEN", "aspireagent:requests"));
+    }
+
+    [Fact]
+    public async Task A_request_whose_worker_keeps_renewing_is_not_taken_over()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Bus:Redis:ClaimTimeout"] = "00:00:00.600",
+            ["Bus:Redis:LeaseRenewInterval"] = "00:00:00.100",
+            ["Bus:Redis:ClaimCheckInterval"] = "00:00:00.100",
+        };
+        await using var gateway = await BusNode.StartAsync(redis, settings);
+        await using var busy = await BusNode.StartAsync(redis, settings);
+        await using var other = await BusNode.StartAsync(redis, settings);
+        await gateway.Requests.SubmitAsync(Requests.New(), _test);
+
+        // The busy worker holds its lease (its consumer is working on it) for four claim timeouts.
+        await using var holding = busy.Requests.ReadAsync("busy", _test).GetAsyncEnumerator(_test);
+        Assert.True(await holding.MoveNextAsync());
+        var stolen = await Requests.TakeAsync(other.Requests, "other", 1, TimeSpan.FromSeconds(2.4));
+
+        Assert.Empty(stolen);
+        await holding.Current.CompleteAsync(_test);
+        Assert.Equal(":0", await redis.CommandAsync("XLEN", "aspireagent:requests"));
+    }
+
+    [Fact]
+    public async Task Submissions_beyond_the_waiting_capacity_are_refused_as_overloaded()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?> { ["Bus:RequestQueueCapacity"] = "3" };
+        await using var gateway = await BusNode.StartAsync(redis, settings);
+        await using var worker = await BusNode.StartAsync(redis, settings);
+        for (var i = 0; i < 3; i++)
+        {
+            await gateway.Requests.SubmitAsync(Requests.New(), _test);
+        }
+
+        await Assert.ThrowsAsync<BusOverloadedException>(async () => await gateway.Requests.SubmitAsync(Requests.New(), _test));
+        // A request a worker holds no longer waits: there is room for one more.
+        await using var holding = worker.Requests.ReadAsync("w0", _test).GetAsyncEnumerator(_test);
+        Assert.True(await holding.MoveNextAsync());
+        await gateway.Requests.SubmitAsync(Requests.New(), _test);
+        await Assert.ThrowsAsync<BusOverloadedException>(async () => await gateway.Requests.SubmitAsync(Requests.New(), _test));
+    }
+
+    [Fact]
+    public async Task After_Redis_lost_its_data_the_consumer_group_is_recreated_and_requests_flow_again()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var gateway = await BusNode.StartAsync(redis);
+        await using var worker = await BusNode.StartAsync(redis);
+        await gateway.Requests.SubmitAsync(Requests.New(), _test);
+        var first = Assert.Single(await Requests.TakeAsync(worker.Requests, "w0", 1, Within));
+
+        Assert.Equal("+OK", await redis.CommandAsync("FLUSHALL"));
+        await first.CompleteAsync(_test); // nothing left to acknowledge: no error
+        var request = Requests.New();
+        await gateway.Requests.SubmitAsync(request, _test);
+
+        var again = Assert.Single(await Requests.TakeAsync(worker.Requests, "w0", 1, Within));
+        Assert.Equal(request.StreamId, again.Request.StreamId);
+    }
+
+    private static async Task ConsumeAsync(IRequestQueue queue, string consumer, Taken taken, CancellationToken stop)
+    {
+        try
+        {
+            await foreach (var lease in queue.ReadAsync(consumer, stop))
+            {
+                await lease.CompleteAsync(stop);
+                taken.Add(lease.Request.StreamId);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private sealed class Taken(int expected)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _streamIds = new();
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task All => _all.Task;
+
+        public IEnumerable<string> StreamIds => _streamIds;
+
+        public void Add(string streamId)
+        {
+            _streamIds.Enqueue(streamId);
+            if (_streamIds.Count >= expected)
+            {
+                _all.TrySetResult();
+            }
+        }
+    }
+}
