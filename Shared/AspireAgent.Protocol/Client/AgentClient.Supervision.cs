@@ -55,8 +55,10 @@ public sealed partial class AgentClient
     {
         var receiving = ReceiveLoopAsync(connection);
         var heartbeat = HeartbeatLoopAsync(connection);
-        var acknowledging = AcknowledgeLoopAsync(connection);
+
+        // Acks count only on a connection that follows the stream, so they wait for the resume frames.
         await ResumeAsync(connection).ConfigureAwait(false);
+        var acknowledging = AcknowledgeLoopAsync(connection);
 
         var loss = await receiving.ConfigureAwait(false);
         await connection.StopAsync().ConfigureAwait(false);
