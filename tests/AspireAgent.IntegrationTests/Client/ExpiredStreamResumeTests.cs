@@ -12,6 +12,7 @@ namespace AspireAgent.IntegrationTests.Client;
 /// The gateway (model pacing, retention, sweeper) and the client (reconnect backoff) run on two test clocks,
 /// so the test decides that the stream ends and expires while the client is away.
 /// </summary>
+[Collection(ClientResilienceCollection.Name)]
 public sealed class ExpiredStreamResumeTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);

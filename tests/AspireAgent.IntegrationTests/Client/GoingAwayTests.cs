@@ -5,6 +5,7 @@ using AspireAgent.Protocol.Client;
 namespace AspireAgent.IntegrationTests.Client;
 
 /// <summary>A node shutting down (1001) sends its clients to another node at once; their answers carry on.</summary>
+[Collection(ClientResilienceCollection.Name)]
 public sealed class GoingAwayTests
 {
     [Fact]

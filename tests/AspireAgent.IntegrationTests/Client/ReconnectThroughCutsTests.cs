@@ -8,6 +8,7 @@ namespace AspireAgent.IntegrationTests.Client;
 /// The real client through a proxy that cuts its TCP connection mid-answer: it reconnects, resumes, and the
 /// reader sees one uninterrupted answer. The wire-level twin is Gateway/ResumeAfterCutTests.
 /// </summary>
+[Collection(ClientResilienceCollection.Name)]
 public sealed class ReconnectThroughCutsTests
 {
     [Fact]
