@@ -36,7 +36,13 @@ public sealed class ExpiredStreamResumeTests
         var clientTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var client = ResilientClients.Create(proxy.WebSocketUri, o => (o.TimeProvider, o.Reconnect) = (clientTime, new ReconnectOptions()));
         var scheduled = new TaskCompletionSource<ReconnectStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        client.ReconnectChanged += status => _ = status.NextAttemptAt is null ? false : scheduled.TrySetResult(status);
+        client.ReconnectChanged += status =>
+        {
+            if (status.NextAttemptAt is not null)
+            {
+                scheduled.TrySetResult(status);
+            }
+        };
         await client.ConnectAsync(TestContext.Current.CancellationToken);
 
         await using var answer = client.StreamAnswerAsync("conv-expired", "Hello?", TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);

@@ -19,6 +19,9 @@ internal sealed class HeartbeatMonitor(HeartbeatMonitor.Mode mode, TimeSpan inte
 {
     private DateTimeOffset _lastPingAt = start; // the handshake counts as the first beat
 
+    // UTC ticks, 0 for none: written by the heartbeat loop, read by the receive loop, so it must not tear.
+    private long _pingSentTicks;
+
     public enum Mode
     {
         /// <summary>Only answer the server's pings.</summary>
@@ -34,7 +37,11 @@ internal sealed class HeartbeatMonitor(HeartbeatMonitor.Mode mode, TimeSpan inte
     public Mode Kind => mode;
 
     /// <summary>When the ping now out was sent; null when none is.</summary>
-    public DateTimeOffset? PingSentAt { get; private set; }
+    public DateTimeOffset? PingSentAt
+    {
+        get => Volatile.Read(ref _pingSentTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        private set => Volatile.Write(ref _pingSentTicks, value?.UtcTicks ?? 0);
+    }
 
     /// <summary>Chooses the mode from the welcome's <c>heartbeat</c> and <c>heartbeatIntervalMs</c>.</summary>
     public static HeartbeatMonitor For(string? strategy, TimeSpan? interval, TimeSpan timeout, DateTimeOffset start)
