@@ -7,7 +7,8 @@ using static Microsoft.Playwright.Assertions;
 namespace AspireAgent.BrowserTests;
 
 /// <summary>The chat UI end to end: browser → Blazor WebAssembly → WebSocket → gateway → bus → simulated model.</summary>
-public sealed class ChatPageTests(ChatAppFixture app) : IClassFixture<ChatAppFixture>
+[Collection(ChatAppCollection.Name)]
+public sealed class ChatPageTests(ChatAppFixture app)
 {
     private const float StartupTimeoutMs = 90_000;
     private const int AnswerTimeoutMs = 60_000;

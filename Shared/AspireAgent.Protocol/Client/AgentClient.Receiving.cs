@@ -3,107 +3,90 @@ using AspireAgent.Protocol.Encoding;
 
 namespace AspireAgent.Protocol.Client;
 
-/// <summary>The inbound half: the handshake's wait for welcome and the connection's receive loop.</summary>
+/// <summary>The inbound half of a connection: its receive loop, and how it ended.</summary>
 public sealed partial class AgentClient
 {
-    private async Task<ControlMessage> ReceiveWelcomeAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    /// <summary>Reads and dispatches until the connection ends; never throws, returns how it ended instead.</summary>
+    private async Task<ConnectionLoss> ReceiveLoopAsync(LiveConnection connection)
     {
-        while (true)
-        {
-            var frame = await _reader.ReadAsync(socket, cancellationToken).ConfigureAwait(false);
-            if (frame.IsClose)
-            {
-                throw new AgentConnectionException(
-                    $"The server closed the connection during the handshake ({DescribeClose(socket)}).",
-                    socket.CloseStatus);
-            }
-
-            switch (Decode(frame))
-            {
-                case ControlMessage { Action: ControlActions.Welcome } welcome:
-                    return welcome;
-                case { } other:
-                    // For example identity_rejected: the welcome that follows carries the new identity.
-                    UnhandledMessage?.Invoke(other);
-                    break;
-            }
-        }
-    }
-
-    private void ApplyWelcome(ControlMessage welcome)
-    {
-        var encoding = ParseEncoding(welcome.Get(ControlKeys.Encoding)) ?? _codec.Encoding;
-        if (encoding != _codec.Encoding)
-        {
-            throw new AgentConnectionException($"The server welcomed with encoding {encoding}, but {_codec.Encoding} was negotiated.");
-        }
-
-        IdentityToken = welcome.Get(ControlKeys.Token) ?? IdentityToken;
-        IdentityId = welcome.Get(ControlKeys.Identity);
-        Node = welcome.Get(ControlKeys.Node);
-        Encoding = encoding;
-    }
-
-    private async Task ReceiveLoopAsync(ClientWebSocket socket)
-    {
-        Exception? failure = null;
+        var socket = connection.Socket;
         try
         {
             while (true)
             {
                 var frame = await _reader.ReadAsync(socket, _shutdown.Token).ConfigureAwait(false);
+                if (connection.MarkReceived())
+                {
+                    RefreshState(); // the heartbeat ping was answered
+                }
+
                 if (frame.IsClose)
                 {
                     await AcknowledgeCloseAsync(socket).ConfigureAwait(false);
-                    break;
+                    var kind = _closeRequested ? LossKind.ClosedByClient : LossKind.ClosedByServer;
+                    return new ConnectionLoss(kind, socket.CloseStatus, socket.CloseStatusDescription, null);
                 }
 
                 if (Decode(frame) is { } message)
                 {
-                    await DispatchAsync(message).ConfigureAwait(false);
+                    await DispatchAsync(connection, message).ConfigureAwait(false);
                 }
             }
         }
         catch (Exception) when (_shutdown.IsCancellationRequested)
         {
-            // Disposal: the socket was aborted on purpose.
+            return new ConnectionLoss(LossKind.ClosedByClient, null, null, null); // disposal aborted the socket on purpose
         }
         catch (FrameTooLargeException ex)
         {
-            failure = ex;
             await CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.MessageTooBig, "Message too big.").ConfigureAwait(false);
+            return new ConnectionLoss(LossKind.Rejected, WebSocketCloseStatus.MessageTooBig, ex.Message, ex);
         }
         catch (MalformedFrameException ex)
         {
-            failure = ex;
             await CloseOutputQuietlyAsync(socket, WebSocketCloseStatus.InvalidPayloadData, "Malformed frame.").ConfigureAwait(false);
+            return new ConnectionLoss(LossKind.Rejected, WebSocketCloseStatus.InvalidPayloadData, ex.Message, ex);
+        }
+        catch (StreamGapException ex)
+        {
+            // Resuming replays from the last chunk the reader has; only a new connection can follow the stream again.
+            socket.Abort();
+            return new ConnectionLoss(LossKind.Gap, null, null, ex);
         }
         catch (Exception ex)
         {
-            // Socket errors, aborts and throwing handlers all end the connection the same way: as Failed.
-            failure = ex;
+            // Socket errors and aborts (ours, for heartbeat silence, included) end the connection the same way.
+            return connection.Forced
+                ?? new ConnectionLoss(_closeRequested ? LossKind.ClosedByClient : LossKind.Dropped, socket.CloseStatus, socket.CloseStatusDescription, ex);
         }
-
-        (CloseStatus, CloseDescription) = (socket.CloseStatus, socket.CloseStatusDescription);
-        var clean = failure is null && (_closeRequested || _shutdown.IsCancellationRequested || CloseStatus == WebSocketCloseStatus.NormalClosure);
-        var ended = new AgentConnectionException($"The connection ended ({DescribeClose(socket)}).", CloseStatus, failure);
-        Failure = clean ? null : failure ?? ended;
-        _router.CompleteAll(ended);
-
-        // Last, so that whoever reacts to the new state sees the close status and can connect again at once.
-        _state.TryTransition(AgentConnectionState.Connected, clean ? AgentConnectionState.Closed : AgentConnectionState.Failed);
     }
 
-    private async ValueTask DispatchAsync(AgentMessage message)
+    private async ValueTask DispatchAsync(LiveConnection connection, AgentMessage message)
     {
         if (message is ControlMessage { Action: ControlActions.Ping } ping)
         {
             var pong = Control(ControlActions.Pong, new Dictionary<string, string> { [ControlKeys.ReplyTo] = ping.Id });
-            await SendCoreAsync(pong, _shutdown.Token, _shutdown.Token).ConfigureAwait(false);
+            await SendFrameAsync(connection.Socket, pong, _shutdown.Token, _shutdown.Token).ConfigureAwait(false);
             return;
         }
 
-        if (!await _router.RouteAsync(message, _shutdown.Token).ConfigureAwait(false))
+        if (message is ControlMessage { Action: ControlActions.Pong })
+        {
+            return; // its arrival was the point
+        }
+
+        bool routed;
+        connection.SetDelivering(true);
+        try
+        {
+            routed = await _router.RouteAsync(message, _shutdown.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.SetDelivering(false);
+        }
+
+        if (!routed)
         {
             UnhandledMessage?.Invoke(message);
         }
@@ -151,7 +134,7 @@ public sealed partial class AgentClient
                 _sendLock.Release();
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or InvalidOperationException or ArgumentException)
         {
             // The connection is ending either way; the close frame is a courtesy.
         }
@@ -162,16 +145,5 @@ public sealed partial class AgentClient
         null => "no close frame",
         { } status when string.IsNullOrEmpty(socket.CloseStatusDescription) => $"close {(int)status}",
         { } status => $"close {(int)status}: {socket.CloseStatusDescription}",
-    };
-
-    private static WireEncoding? ParseEncoding(string? value) => value?.ToLowerInvariant() switch
-    {
-        null or "" => null,
-        "json" or MessageCodecs.JsonSubProtocol => WireEncoding.Json,
-        "msgpack" or "messagepack" or MessageCodecs.MessagePackSubProtocol => WireEncoding.MessagePack,
-        "protobuf" or "proto" or MessageCodecs.ProtobufSubProtocol => WireEncoding.Protobuf,
-
-        // An unfamiliar spelling says nothing against the subprotocol the socket already agreed on.
-        _ => null,
     };
 }

@@ -6,36 +6,42 @@ using AspireAgent.Protocol.Encoding;
 namespace AspireAgent.Protocol.Client;
 
 /// <summary>
-/// One connection to the AspireAgent gateway: the hello/welcome handshake, serialized sends, and answers
-/// streamed per user message so that several conversations can stream at once.
+/// A resilient connection to the AspireAgent gateway: the hello/welcome handshake, serialized sends, answers
+/// streamed per user message (several conversations at once), and recovery — reconnect with backoff, resume
+/// of every answer in progress without gap or duplicate, acknowledgements, and the application heartbeat.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each connection has exactly one receive loop, started by <see cref="ConnectAsync"/> and awaited by
-/// <see cref="CloseAsync"/> and <see cref="DisposeAsync"/>, so no work outlives the client. Nothing blocks a
-/// thread or starts one, which keeps the client usable in Blazor WebAssembly.
+/// <see cref="ConnectAsync"/> opens the first connection and starts the supervisor: one task that runs each
+/// connection (its receive, heartbeat and acknowledgement loops), decides after a loss whether and when to
+/// reconnect, and resumes the answers on the new connection. <see cref="CloseAsync"/> and
+/// <see cref="DisposeAsync"/> await it, so no work outlives the client. Nothing blocks a thread or starts one,
+/// which keeps the client usable in Blazor WebAssembly.
 /// </para>
 /// <para>
-/// <see cref="StateChanged"/> and <see cref="UnhandledMessage"/> are raised on the receive loop: handlers must
-/// return quickly and must not throw (an exception from a handler ends the connection as
-/// <see cref="AgentConnectionState.Failed"/>).
+/// <see cref="StateChanged"/>, <see cref="ReconnectChanged"/> and <see cref="UnhandledMessage"/> are raised on
+/// the client's loops: handlers must return quickly and must not throw.
 /// </para>
 /// </remarks>
 public sealed partial class AgentClient : IAsyncDisposable
 {
     private readonly AgentClientOptions _options;
+    private readonly TimeProvider _time;
     private readonly IMessageCodec _codec;
     private readonly ConnectionStateMachine _state = new();
     private readonly MessageRouter _router;
     private readonly FrameReader _reader;
+    private readonly Acknowledger? _acks;
 
     // ClientWebSocket allows one outstanding send; the lock also guards the reused encode buffer. It is never
     // disposed: it holds no OS handle, and a sender racing disposal should see the connection's error instead.
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _sendBuffer = new();
     private readonly CancellationTokenSource _shutdown = new();
-    private ClientWebSocket? _socket;
-    private Task _receiveLoop = Task.CompletedTask;
+    private volatile LiveConnection? _connection;
+    private Task _supervisor = Task.CompletedTask;
+    private CancellationTokenSource? _session;
+    private TaskCompletionSource _retryNow = NewSignal();
     private volatile bool _closeRequested;
     private bool _disposed;
 
@@ -45,14 +51,20 @@ public sealed partial class AgentClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _time = options.TimeProvider;
         _codec = MessageCodecs.Get(options.Encoding);
         _router = new MessageRouter(options.StreamBufferCapacity);
+        _router.CountChanged += RefreshState;
         _reader = new FrameReader(options.MaxMessageBytes);
+        _acks = options.AcknowledgeChunks ? new Acknowledger(_router, options.AcknowledgeEvery, options.AcknowledgeDelay, _time) : null;
         IdentityToken = options.IdentityToken;
         Encoding = options.Encoding;
     }
 
     public AgentConnectionState State => _state.State;
+
+    /// <summary>Whether the connection is open, so that messages can be sent (see <see cref="AgentConnectionStates.IsOpen"/>).</summary>
+    public bool IsOpen => _state.State.IsOpen();
 
     /// <summary>Raised after every change of <see cref="State"/>.</summary>
     public event Action<AgentConnectionState>? StateChanged
@@ -61,8 +73,14 @@ public sealed partial class AgentClient : IAsyncDisposable
         remove => _state.Changed -= value;
     }
 
+    /// <summary>Raised when a reconnect attempt is scheduled (with its time) and again when it starts.</summary>
+    public event Action<ReconnectStatus>? ReconnectChanged;
+
     /// <summary>Raised for inbound messages no answer stream claims, such as errors that name no request.</summary>
     public event Action<AgentMessage>? UnhandledMessage;
+
+    /// <summary>The reconnect under way while <see cref="State"/> is <see cref="AgentConnectionState.Reconnecting"/>; null otherwise.</summary>
+    public ReconnectStatus? Reconnect { get; private set; }
 
     /// <summary>The signed identity token; the one from the options until a welcome replaces it. Persist it.</summary>
     public string? IdentityToken { get; private set; }
@@ -76,82 +94,78 @@ public sealed partial class AgentClient : IAsyncDisposable
     /// <summary>The encoding in use, confirmed by the welcome.</summary>
     public WireEncoding Encoding { get; private set; }
 
+    /// <summary>The heartbeat strategy in force (<c>fixed</c>, <c>adaptive</c>, <c>on-demand</c>, <c>application</c>), from the welcome.</summary>
+    public string? Heartbeat { get; private set; }
+
+    /// <summary>The heartbeat interval, from the welcome.</summary>
+    public TimeSpan? HeartbeatInterval { get; private set; }
+
     /// <summary>The close code of the last connection once it closed; null while open or when it dropped without one.</summary>
     public WebSocketCloseStatus? CloseStatus { get; private set; }
 
     public string? CloseDescription { get; private set; }
 
-    /// <summary>Why the last connection failed, when <see cref="State"/> is <see cref="AgentConnectionState.Failed"/>.</summary>
+    /// <summary>Why the client failed, when <see cref="State"/> is <see cref="AgentConnectionState.Failed"/>.</summary>
     public Exception? Failure { get; private set; }
 
-    /// <summary>Opens the socket, says hello with <see cref="IdentityToken"/>, and waits for the welcome.</summary>
+    /// <summary>
+    /// Opens the socket, says hello with <see cref="IdentityToken"/>, and waits for the welcome; from then on the
+    /// client keeps itself connected until it is closed, fails, or is disposed. Does not retry the first
+    /// connection: a failure here is reported at once (and the state is <see cref="AgentConnectionState.Failed"/>).
+    /// </summary>
     /// <exception cref="TimeoutException">No welcome within <see cref="AgentClientOptions.HandshakeTimeout"/>.</exception>
     /// <exception cref="AgentConnectionException">The server refused the subprotocol or closed during the handshake.</exception>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var previous = _state.State;
-        if (!_state.TryTransition(previous, AgentConnectionState.Connecting))
+        if (previous is not (AgentConnectionState.Disconnected or AgentConnectionState.Failed or AgentConnectionState.Closed)
+            || !_state.TryTransition(previous, AgentConnectionState.Connecting))
         {
             throw new InvalidOperationException($"Cannot connect while {previous}.");
         }
 
-        await _receiveLoop.ConfigureAwait(false);
-        _socket?.Dispose();
-        (_closeRequested, CloseStatus, CloseDescription, Failure) = (false, null, null, null);
+        await _supervisor.ConfigureAwait(false);
+        _connection?.Dispose();
+        (_closeRequested, CloseStatus, CloseDescription, Failure, Reconnect) = (false, null, null, null, null);
+        _session?.Dispose();
+        var session = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+        _session = session;
 
-        var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol(_codec.SubProtocol);
-        _socket = socket;
-        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _options.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _shutdown.Token);
+        LiveConnection connection;
         try
         {
-            await socket.ConnectAsync(_options.Endpoint, linked.Token).ConfigureAwait(false);
-            if (socket.SubProtocol != _codec.SubProtocol)
-            {
-                throw new AgentConnectionException(
-                    $"The server did not accept subprotocol '{_codec.SubProtocol}' (it chose '{socket.SubProtocol ?? "none"}').");
-            }
-
-            // During the handshake an aborted socket is the wanted outcome of a timeout, so the frame may be cancelled.
-            await SendCoreAsync(Hello(), linked.Token, linked.Token).ConfigureAwait(false);
-            ApplyWelcome(await ReceiveWelcomeAsync(socket, linked.Token).ConfigureAwait(false));
+            connection = await OpenAsync(cancellationToken, session.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            socket.Abort();
-            (CloseStatus, CloseDescription) = (socket.CloseStatus, socket.CloseStatusDescription);
-            Failure = ex is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
-                ? new TimeoutException($"No welcome from {_options.Endpoint} within {_options.HandshakeTimeout}.", ex)
-                : ex;
+            Failure = ex;
             _state.TryTransition(AgentConnectionState.Connecting, AgentConnectionState.Failed);
-            if (ReferenceEquals(Failure, ex))
-            {
-                throw;
-            }
-
-            throw Failure;
+            throw;
         }
 
-        // Reopened first, so a StateChanged handler may start an answer; Connected before the loop starts, so a
-        // connection that drops at once still ends as Failed rather than being overwritten with Connected.
-        _router.Reopen();
-        if (!_state.TryTransition(AgentConnectionState.Connecting, AgentConnectionState.Connected))
+        if (!Activate(connection, AgentConnectionState.Connecting))
         {
-            socket.Abort();
+            connection.Socket.Abort();
             throw new AgentConnectionException("The client was closed while connecting.");
         }
 
-        _receiveLoop = ReceiveLoopAsync(socket);
+        _supervisor = SuperviseAsync(connection, session.Token);
     }
 
     /// <summary>
     /// Sends a user message and yields its answer: <see cref="AssistantStart"/>, the <see cref="AssistantChunk"/>s,
-    /// then <see cref="AssistantEnd"/>, or a terminal <see cref="ErrorMessage"/> about the request or the stream.
+    /// then <see cref="AssistantEnd"/>, or a terminal <see cref="ErrorMessage"/> about the request or the stream
+    /// (for example <c>stream_not_found</c> when a resume came after the stream's retention). The enumeration
+    /// survives reconnects: the answer resumes after the last chunk it yielded, with no gap and no duplicate.
     /// </summary>
-    /// <remarks>Leaving the enumeration early drops the rest of the answer; use <see cref="InterruptAsync"/> to stop generating it.</remarks>
-    /// <exception cref="AgentConnectionException">The connection ended before the answer did.</exception>
+    /// <remarks>
+    /// Leaving the enumeration early drops the rest of the answer; use <see cref="InterruptAsync"/> to stop generating it.
+    /// Unless <see cref="AgentClientOptions.ManualAcknowledgement"/> is set, a chunk is acknowledged once the reader
+    /// comes back for the next item.
+    /// </remarks>
+    /// <exception cref="AnswerLostException">The connection was lost before the answer's start arrived.</exception>
+    /// <exception cref="AgentConnectionException">The client failed or was closed before the answer ended.</exception>
     public async IAsyncEnumerable<AgentMessage> StreamAnswerAsync(
         string conversationId,
         string content,
@@ -167,29 +181,59 @@ public sealed partial class AgentClient : IAsyncDisposable
             Content = content,
         };
 
-        // Subscribed before sending: a fast server may answer before SendAsync returns.
+        // Subscribed before sending: a fast server may answer before SendAsync returns. Marked sent before sending
+        // too: a loss during the send must treat the message as possibly delivered.
         using var subscription = _router.Subscribe(message.Id, conversationId);
-        await SendAsync(message, cancellationToken).ConfigureAwait(false);
         subscription.Sent = true;
+        try
+        {
+            await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            subscription.Sent = false;
+            throw;
+        }
+
+        var acknowledge = _acks is not null && !_options.ManualAcknowledgement;
         await foreach (var item in subscription.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return item;
+
+            // Back for more: the reader is done with the chunk.
+            if (acknowledge && item is AssistantChunk chunk)
+            {
+                _acks!.Taken(subscription, chunk.Seq);
+            }
+        }
+    }
+
+    /// <summary>
+    /// With <see cref="AgentClientOptions.ManualAcknowledgement"/>: the application has rendered every chunk of
+    /// <paramref name="streamId"/> up to <paramref name="seq"/>. Batched like automatic acks; never waits.
+    /// </summary>
+    public void Acknowledge(string streamId, long seq)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
+        if (_acks is not null && _router.FindByStream(streamId) is { } subscription)
+        {
+            _acks.Taken(subscription, seq);
         }
     }
 
     /// <summary>Sends any message. Sends are serialized; the token cancels waiting for a turn, never a frame half-sent.</summary>
-    /// <exception cref="InvalidOperationException">The client is not <see cref="AgentConnectionState.Connected"/>.</exception>
+    /// <exception cref="InvalidOperationException">The connection is not open (see <see cref="IsOpen"/>).</exception>
     public async ValueTask SendAsync(AgentMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var state = _state.State;
-        if (state != AgentConnectionState.Connected)
+        if (!state.IsOpen())
         {
             throw new InvalidOperationException($"Cannot send while {state}.");
         }
 
-        await SendCoreAsync(message, cancellationToken, _shutdown.Token).ConfigureAwait(false);
+        await SendCoreAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Asks the server to stop generating <paramref name="streamId"/>; the stream still ends with <see cref="AssistantEnd"/>.</summary>
@@ -200,45 +244,71 @@ public sealed partial class AgentClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// While <see cref="AgentConnectionState.Reconnecting"/>: makes the scheduled attempt now. While
+    /// <see cref="AgentConnectionState.Failed"/> or <see cref="AgentConnectionState.Closed"/>: connects again
+    /// (like <see cref="ConnectAsync"/>). Otherwise does nothing.
+    /// </summary>
+    public Task RetryNowAsync(CancellationToken cancellationToken = default)
+    {
+        switch (_state.State)
+        {
+            case AgentConnectionState.Reconnecting:
+                Volatile.Read(ref _retryNow).TrySetResult();
+                return Task.CompletedTask;
+            case AgentConnectionState.Failed or AgentConnectionState.Closed:
+                return ConnectAsync(cancellationToken);
+            default:
+                return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
     /// Starts the close handshake and waits (at most <see cref="AgentClientOptions.CloseTimeout"/>) for the
-    /// server's answer and the end of the receive loop; the socket is aborted if the server does not answer.
+    /// server's answer and the end of the connection's loops; the socket is aborted if the server does not
+    /// answer. While reconnecting, stops reconnecting. Answers still in progress end with an error.
     /// </summary>
     public async Task CloseAsync(
         WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure,
         string? description = null,
         CancellationToken cancellationToken = default)
     {
-        var socket = _socket;
-        if (socket is null || _receiveLoop.IsCompleted)
+        _closeRequested = true;
+        var supervisor = _supervisor;
+        if (supervisor.IsCompleted)
         {
             _state.TryTransition(AgentConnectionState.Closed);
             return;
         }
 
-        _closeRequested = true;
-        try
+        if (_connection is { } connection && _state.State.IsOpen())
         {
-            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var socket = connection.Socket;
             try
             {
-                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
                 {
-                    await socket.CloseOutputAsync(status, description, _shutdown.Token).ConfigureAwait(false);
+                    if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    {
+                        await socket.CloseOutputAsync(status, description, _shutdown.Token).ConfigureAwait(false);
+                    }
                 }
+                finally
+                {
+                    _sendLock.Release();
+                }
+
+                await supervisor.WaitAsync(_options.CloseTimeout, _time, cancellationToken).ConfigureAwait(false);
             }
-            finally
+            catch (Exception ex) when (ex is WebSocketException or TimeoutException or InvalidOperationException)
             {
-                _sendLock.Release();
+                socket.Abort();
             }
-
-            await _receiveLoop.WaitAsync(_options.CloseTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is WebSocketException or TimeoutException or InvalidOperationException)
-        {
-            socket.Abort();
         }
 
-        await _receiveLoop.ConfigureAwait(false);
+        // Reconnecting, or a server that did not answer: the supervisor stops wherever it waits.
+        await CancelSessionAsync().ConfigureAwait(false);
+        await supervisor.ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -251,46 +321,44 @@ public sealed partial class AgentClient : IAsyncDisposable
         _disposed = true;
         await CloseAsync().ConfigureAwait(false);
         await _shutdown.CancelAsync().ConfigureAwait(false);
-        await _receiveLoop.ConfigureAwait(false);
-        _socket?.Dispose();
+        await _supervisor.ConfigureAwait(false);
+        _connection?.Dispose();
         _router.CompleteAll(new ObjectDisposedException(nameof(AgentClient)));
         _state.TryTransition(AgentConnectionState.Closed);
+        _session?.Dispose();
         _shutdown.Dispose();
     }
 
-    /// <param name="waitToken">Cancels waiting for the turn to send.</param>
-    /// <param name="frameToken">
-    /// Cancels the frame itself, which aborts a ClientWebSocket: callers pass the shutdown token so that only
-    /// disposal can break the connection.
-    /// </param>
-    private async ValueTask SendCoreAsync(AgentMessage message, CancellationToken waitToken, CancellationToken frameToken)
+    private async Task CancelSessionAsync()
     {
-        var socket = _socket ?? throw new InvalidOperationException("Not connected.");
-        await _sendLock.WaitAsync(waitToken).ConfigureAwait(false);
         try
         {
-            _sendBuffer.ResetWrittenCount();
-            _codec.Encode(message, _sendBuffer);
-            await socket.SendAsync(_sendBuffer.WrittenMemory, _codec.FrameType, endOfMessage: true, frameToken)
-                .ConfigureAwait(false);
+            if (_session is { } session)
+            {
+                await session.CancelAsync().ConfigureAwait(false);
+            }
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            _sendLock.Release();
+            // A newer ConnectAsync replaced it; that connection is not the one being closed.
         }
     }
 
-    private ControlMessage Hello() => Control(
-        ControlActions.Hello,
-        IdentityToken is { Length: > 0 } token ? new Dictionary<string, string> { [ControlKeys.Token] = token } : null);
-
-    private ControlMessage Control(string action, IReadOnlyDictionary<string, string>? payload) => new()
+    /// <summary>Moves to the open state the connection's facts call for (answers, heartbeat).</summary>
+    private void RefreshState() => _state.Refresh(() =>
     {
-        Id = MessageIds.New(),
-        Timestamp = Now(),
-        Action = action,
-        Payload = payload,
-    };
+        var count = _router.Count;
+        var connection = _connection;
+        if (connection is null)
+        {
+            return new OpenFacts(count, false, false);
+        }
 
-    private long Now() => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        connection.HadAnswer |= count > 0;
+        return new OpenFacts(count, connection.HadAnswer, connection.AwaitingPong);
+    });
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 }

@@ -29,7 +29,41 @@ public sealed class AgentClientOptions
     /// </summary>
     public int StreamBufferCapacity { get; set; } = 1024;
 
+    /// <summary>Reconnecting after a lost connection: backoff, jitter, retry limit.</summary>
+    public ReconnectOptions Reconnect { get; set; } = new();
+
+    /// <summary>The heartbeat strategy asked for in hello; by default the application heartbeat in a browser.</summary>
+    public HeartbeatHint Heartbeat { get; set; } = HeartbeatHint.Auto;
+
+    /// <summary>
+    /// How long the server may stay silent past its heartbeat interval (or after a ping of ours) before the
+    /// connection counts as dead and is reopened. Matches the server's pong timeout by default.
+    /// </summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Whether the client acknowledges chunks (hello <c>flow=ack</c>), so the producer never runs more than a
+    /// window ahead of what was rendered. Off: the gateway acknowledges each chunk once the socket took it.
+    /// </summary>
+    public bool AcknowledgeChunks { get; set; } = true;
+
+    /// <summary>
+    /// Off (the default): a chunk is acknowledged once the reader of <see cref="AgentClient.StreamAnswerAsync"/>
+    /// comes back for the next item (taken = rendered). On: the application calls
+    /// <see cref="AgentClient.Acknowledge"/> itself, for a UI that renders after it took the chunk.
+    /// </summary>
+    public bool ManualAcknowledgement { get; set; }
+
+    /// <summary>Chunks taken before an ack goes out at once; well below the server's window of 64.</summary>
+    public int AcknowledgeEvery { get; set; } = 16;
+
+    /// <summary>How long after a chunk was taken its ack may wait for more to batch with.</summary>
+    public TimeSpan AcknowledgeDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The source of reconnect jitter; replace it with a seeded one to make tests repeatable.</summary>
+    public Random Random { get; set; } = Random.Shared;
 
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()
@@ -45,10 +79,22 @@ public sealed class AgentClientOptions
             throw new ArgumentException($"Unknown encoding {Encoding}.", nameof(Encoding));
         }
 
+        if (!Enum.IsDefined(Heartbeat))
+        {
+            throw new ArgumentException($"Unknown heartbeat hint {Heartbeat}.", nameof(Heartbeat));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HandshakeTimeout, TimeSpan.Zero, nameof(HandshakeTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseTimeout, TimeSpan.Zero, nameof(CloseTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatTimeout, TimeSpan.Zero, nameof(HeartbeatTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageBytes, 1024, nameof(MaxMessageBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(StreamBufferCapacity, 1, nameof(StreamBufferCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(AcknowledgeEvery, 1, nameof(AcknowledgeEvery));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(AcknowledgeEvery, 1024, nameof(AcknowledgeEvery));
+        ArgumentOutOfRangeException.ThrowIfLessThan(AcknowledgeDelay, TimeSpan.Zero, nameof(AcknowledgeDelay));
+        ArgumentNullException.ThrowIfNull(Reconnect);
+        Reconnect.Validate();
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        ArgumentNullException.ThrowIfNull(Random);
     }
 }

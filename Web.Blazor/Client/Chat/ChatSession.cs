@@ -11,23 +11,32 @@ namespace AspireAgent.Web.Client.Chat;
 /// Changing the encoding replaces the client (the subprotocol is fixed per socket); the conversation and the
 /// persisted identity carry over, so the new connection continues the same conversation.
 /// </summary>
+/// <remarks>
+/// The client reconnects by itself and resumes the answer in progress; the session only shows what it does.
+/// Chunks are acknowledged after the page rendered them (<see cref="AfterRenderAsync"/>), so the producer
+/// never runs more than its window ahead of what the user actually sees.
+/// </remarks>
 public sealed class ChatSession(HttpClient http, BrowserStorage storage, NavigationManager navigation) : IAsyncDisposable
 {
     private readonly List<ChatTurn> _turns = [];
     private AgentClient? _client;
     private Uri? _endpoint;
+    private string? _persistedToken;
 
-    /// <summary>Raised whenever anything shown changed; may come from the receive loop.</summary>
+    /// <summary>Raised whenever anything shown changed; may come from the client's loops.</summary>
     public event Action? Changed;
 
     public IReadOnlyList<ChatTurn> Turns => _turns;
 
     public AgentConnectionState State => _client?.State ?? AgentConnectionState.Disconnected;
 
+    /// <summary>The reconnect under way, for "Reconnecting in 4 s (attempt 3)"; null when not reconnecting.</summary>
+    public ReconnectStatus? Reconnect => _client?.Reconnect;
+
     public WireEncoding Encoding { get; private set; } = WireEncoding.Json;
 
     /// <summary>The encoding the live connection uses, as confirmed by its welcome; null while not connected.</summary>
-    public WireEncoding? ConnectedEncoding => _client is { State: AgentConnectionState.Connected } client ? client.Encoding : null;
+    public WireEncoding? ConnectedEncoding => _client is { IsOpen: true } client ? client.Encoding : null;
 
     public string? Node => _client?.Node;
 
@@ -40,7 +49,10 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
 
     public ChatTurn? Streaming => _turns.LastOrDefault(t => t.Role == TurnRole.Assistant && t.State is TurnState.Waiting or TurnState.Streaming);
 
-    public bool CanSend => State == AgentConnectionState.Connected && Streaming is null;
+    public bool CanSend => _client is { IsOpen: true } && Streaming is null;
+
+    /// <summary>Stop works while connected; during a reconnect the interrupt would have nowhere to go.</summary>
+    public bool CanStop => _client is { IsOpen: true } && Streaming?.StreamId is not null;
 
     public async Task StartAsync()
     {
@@ -86,27 +98,33 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
             Endpoint = _endpoint,
             Encoding = Encoding,
             IdentityToken = await storage.GetAsync(BrowserStorage.IdentityTokenKey),
+
+            // A browser cannot see WebSocket pings: the client pings, and notices a silent server itself.
+            Heartbeat = HeartbeatHint.Application,
+
+            // Acknowledged after the render, not when the chunk is taken (see AfterRenderAsync).
+            AcknowledgeChunks = true,
+            ManualAcknowledgement = true,
         });
         client.StateChanged += OnStateChanged;
+        client.ReconnectChanged += OnReconnectChanged;
         client.UnhandledMessage += OnUnhandledMessage;
         _client = client;
         Notice = null;
+        await OpenAsync(client.ConnectAsync);
+    }
 
-        try
+    /// <summary>While reconnecting: attempt now. After a failure: start over with the same client and identity.</summary>
+    public async Task RetryAsync()
+    {
+        if (_client is not { } client)
         {
-            await client.ConnectAsync();
-            if (client.IdentityToken is { } token)
-            {
-                await storage.SetAsync(BrowserStorage.IdentityTokenKey, token);
-            }
-        }
-        catch (Exception ex)
-        {
-            // The page is the last place a failure can be reported, so every one of them is shown, none thrown.
-            Notice = $"Could not connect to {_endpoint}: {ex.Message}";
+            await ConnectAsync();
+            return;
         }
 
-        Changed?.Invoke();
+        Notice = null;
+        await OpenAsync(client.RetryNowAsync);
     }
 
     public async Task SendAsync(string text)
@@ -147,7 +165,7 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
     /// <summary>Asks the server to stop the answer that is streaming; its end still arrives.</summary>
     public async Task StopAsync()
     {
-        if (_client is { State: AgentConnectionState.Connected } client && Streaming?.StreamId is { } streamId)
+        if (_client is { IsOpen: true } client && Streaming?.StreamId is { } streamId)
         {
             try
             {
@@ -155,10 +173,35 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
             }
             catch (Exception ex) when (ex is InvalidOperationException or System.Net.WebSockets.WebSocketException)
             {
-                // The connection went away in between; the answer fails on its own and says so.
+                // The connection went away in between; the answer resumes after the reconnect and can be stopped then.
                 Notice = $"Could not stop the answer: {ex.Message}";
                 Changed?.Invoke();
             }
+        }
+    }
+
+    /// <summary>
+    /// Called by the page after every render: acknowledges the chunks now on screen, and persists an identity
+    /// token a (re)connection brought. Both happen here, on the render cycle, rather than in the client's
+    /// event handlers, which must not start work of their own.
+    /// </summary>
+    public async Task AfterRenderAsync()
+    {
+        if (_client is not { } client)
+        {
+            return;
+        }
+
+        if (Streaming is { StreamId: { } streamId } turn && turn.LastSeq > turn.AcknowledgedSeq)
+        {
+            client.Acknowledge(streamId, turn.LastSeq);
+            turn.AcknowledgedSeq = turn.LastSeq;
+        }
+
+        if (client.IsOpen && client.IdentityToken is { } token && token != _persistedToken)
+        {
+            _persistedToken = token;
+            await storage.SetAsync(BrowserStorage.IdentityTokenKey, token);
         }
     }
 
@@ -174,6 +217,21 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
 
     public ValueTask DisposeAsync() => DisposeClientAsync();
 
+    private async Task OpenAsync(Func<CancellationToken, Task> open)
+    {
+        try
+        {
+            await open(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The page is the last place a failure can be reported, so every one of them is shown, none thrown.
+            Notice = $"Could not connect to {_endpoint}: {ex.Message}";
+        }
+
+        Changed?.Invoke();
+    }
+
     private static void Apply(ChatTurn answer, AgentMessage message)
     {
         switch (message)
@@ -182,7 +240,7 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
                 (answer.StreamId, answer.Model, answer.Simulated, answer.State) = (start.StreamId, start.Model, start.Simulated, TurnState.Streaming);
                 break;
             case AssistantChunk chunk:
-                answer.Append(chunk.Delta);
+                answer.Append(chunk);
                 break;
             case AssistantEnd end:
                 answer.FullContent = end.FullContent;
@@ -205,11 +263,17 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
     {
         if (state == AgentConnectionState.Failed && _client is { } client)
         {
-            Notice = $"Connection lost: {client.Failure?.Message ?? "closed"}";
+            Notice = $"Connection failed: {client.Failure?.Message ?? "closed"}";
+        }
+        else if (state == AgentConnectionState.Connected)
+        {
+            Notice = null; // back after a reconnect: whatever went wrong is over
         }
 
         Changed?.Invoke();
     }
+
+    private void OnReconnectChanged(ReconnectStatus status) => Changed?.Invoke();
 
     private void OnUnhandledMessage(AgentMessage message)
     {
@@ -226,6 +290,7 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
         {
             _client = null;
             client.StateChanged -= OnStateChanged;
+            client.ReconnectChanged -= OnReconnectChanged;
             client.UnhandledMessage -= OnUnhandledMessage;
             await client.DisposeAsync();
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using AspireAgent.Protocol;
 
 namespace AspireAgent.Web.Client.Chat;
 
@@ -45,9 +46,16 @@ public sealed class ChatTurn(TurnRole role, string text = "")
 
     public string? Error { get; set; }
 
-    public void Append(string delta)
+    /// <summary>The seq of the last chunk appended, −1 before any: what a render shows, and so what may be acknowledged.</summary>
+    public long LastSeq { get; private set; } = -1;
+
+    /// <summary>The highest seq acknowledged to the client after a render, −1 before any.</summary>
+    public long AcknowledgedSeq { get; set; } = -1;
+
+    public void Append(AssistantChunk chunk)
     {
-        _text.Append(delta);
+        _text.Append(chunk.Delta);
+        LastSeq = chunk.Seq;
         ChunksReceived++;
     }
 }

@@ -3,16 +3,20 @@ using System.Net;
 using System.Net.Sockets;
 using NetSocket = System.Net.Sockets.Socket;
 
-namespace AspireAgent.IntegrationTests.Infrastructure;
+namespace AspireAgent.Testing;
 
 /// <summary>
 /// A loopback TCP proxy that can cut every connection through it at once, the way a flaky mobile network
 /// or a NAT timeout does: the client sees its socket die without a close frame.
 /// </summary>
+/// <remarks>
+/// Shared by the integration and the browser tests (the browser tests link this file), hence the neutral
+/// namespace.
+/// </remarks>
 public sealed class CuttingProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly IPEndPoint _target;
+    private volatile IPEndPoint _target;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<int, Pipe> _pipes = new();
     private readonly Task _acceptLoop;
@@ -20,7 +24,7 @@ public sealed class CuttingProxy : IAsyncDisposable
 
     public CuttingProxy(Uri target)
     {
-        _target = new IPEndPoint(IPAddress.Parse(target.Host), target.Port);
+        _target = EndPointOf(target);
         _listener.Start();
         _acceptLoop = AcceptLoopAsync();
     }
@@ -31,6 +35,12 @@ public sealed class CuttingProxy : IAsyncDisposable
     public Uri WebSocketUri => new($"ws://127.0.0.1:{Port}/ws");
 
     public int Cuts { get; private set; }
+
+    /// <summary>
+    /// Sends new connections to <paramref name="target"/> from now on (existing ones stay where they are), the way
+    /// a load balancer moves clients off a node that is shutting down.
+    /// </summary>
+    public void Retarget(Uri target) => _target = EndPointOf(target);
 
     /// <summary>Resets every connection through the proxy now.</summary>
     public int CutAll()
@@ -65,6 +75,8 @@ public sealed class CuttingProxy : IAsyncDisposable
         await Task.WhenAll(_pipes.Values.Select(p => p.Completion));
         _stop.Dispose();
     }
+
+    private static IPEndPoint EndPointOf(Uri target) => new(IPAddress.Parse(target.Host), target.Port);
 
     private async Task AcceptLoopAsync()
     {

@@ -35,12 +35,13 @@ internal sealed class FakeGateway : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         app.UseWebSockets();
+        var connections = 0;
         app.Map("/ws", async context =>
         {
             var offered = context.WebSockets.WebSocketRequestedProtocols.Single();
             Assert.True(MessageCodecs.TryGetBySubProtocol(offered, out var codec));
             using var socket = await context.WebSockets.AcceptWebSocketAsync(offered);
-            await script(new FakeConnection(socket, codec));
+            await script(new FakeConnection(socket, codec, Interlocked.Increment(ref connections) - 1));
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -50,11 +51,28 @@ internal sealed class FakeGateway : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
 
-internal sealed class FakeConnection(WebSocket socket, IMessageCodec codec)
+/// <param name="index">Which connection to the fake this is: 0 for the first, 1 for the first reconnect…</param>
+internal sealed class FakeConnection(WebSocket socket, IMessageCodec codec, int index = 0)
 {
+    private readonly List<AgentMessage> _received = [];
+
     public WebSocket Socket => socket;
 
     public IMessageCodec Codec => codec;
+
+    public int Index => index;
+
+    /// <summary>Everything the client sent on this connection so far.</summary>
+    public IReadOnlyList<AgentMessage> Received
+    {
+        get
+        {
+            lock (_received)
+            {
+                return [.. _received];
+            }
+        }
+    }
 
     /// <summary>The next message, or null when the client closed.</summary>
     public async Task<AgentMessage?> ReceiveAsync()
@@ -71,8 +89,45 @@ internal sealed class FakeConnection(WebSocket socket, IMessageCodec codec)
             buffer.Advance(result.Count);
             if (result.EndOfMessage)
             {
-                return codec.Decode(buffer.WrittenMemory);
+                var message = codec.Decode(buffer.WrittenMemory);
+                lock (_received)
+                {
+                    _received.Add(message);
+                }
+
+                return message;
             }
+        }
+    }
+
+    /// <summary>Skips messages (acks, pings…) until one of type <typeparamref name="T"/> matches; fails when the client closes.</summary>
+    public async Task<T> ExpectAsync<T>(Func<T, bool>? match = null)
+        where T : AgentMessage
+    {
+        while (true)
+        {
+            var message = await ReceiveAsync() ?? throw new InvalidOperationException($"The client closed while {typeof(T).Name} was expected.");
+            if (message is T typed && (match is null || match(typed)))
+            {
+                return typed;
+            }
+        }
+    }
+
+    /// <summary>Waits for a control message with <paramref name="action"/>.</summary>
+    public Task<ControlMessage> ExpectControlAsync(string action) => ExpectAsync<ControlMessage>(m => m.Action == action);
+
+    /// <summary>Reads (and logs) whatever comes until the client goes away, without answering anything.</summary>
+    public async Task ListenUntilGoneAsync()
+    {
+        try
+        {
+            while (await ReceiveAsync() is not null)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
         }
     }
 
@@ -83,19 +138,53 @@ internal sealed class FakeConnection(WebSocket socket, IMessageCodec codec)
         return hello;
     }
 
-    public Task WelcomeAsync(string token = "token-1", string identity = "id-1") => SendAsync(new ControlMessage
+    public Task WelcomeAsync(string token = "token-1", string identity = "id-1", string? heartbeat = null, int? heartbeatIntervalMs = null)
     {
-        Id = MessageIds.New(),
-        Timestamp = 1,
-        Action = ControlActions.Welcome,
-        Payload = new Dictionary<string, string>
+        var payload = new Dictionary<string, string>
         {
             [ControlKeys.Token] = token,
             [ControlKeys.Identity] = identity,
             [ControlKeys.Node] = "node-a",
             [ControlKeys.Encoding] = codec.SubProtocol,
-        },
+        };
+        if (heartbeat is not null)
+        {
+            payload[ControlKeys.Heartbeat] = heartbeat;
+        }
+
+        if (heartbeatIntervalMs is { } ms)
+        {
+            payload[ControlKeys.HeartbeatIntervalMs] = ms.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return SendAsync(new ControlMessage { Id = MessageIds.New(), Timestamp = 1, Action = ControlActions.Welcome, Payload = payload });
+    }
+
+    /// <summary>Hello, then welcome: the handshake as the gateway does it.</summary>
+    public async Task<ControlMessage> AcceptAsync(string token = "token-1", string identity = "id-1")
+    {
+        var hello = await ExpectHelloAsync();
+        await WelcomeAsync(token, identity);
+        return hello;
+    }
+
+    public Task SendStartAsync(UserMessage request, string streamId) => SendAsync(new AssistantStart
+    {
+        Id = MessageIds.New(), Timestamp = 1, ConversationId = request.ConversationId, StreamId = streamId,
+        Model = "simulated", Simulated = true, ReplyTo = request.Id,
     });
+
+    public Task SendChunkAsync(string streamId, long seq, string delta) =>
+        SendAsync(new AssistantChunk { Id = MessageIds.New(), Timestamp = 1, StreamId = streamId, Seq = seq, Delta = delta });
+
+    public Task SendEndAsync(string streamId, string fullContent, long chunkCount, FinishReason reason = FinishReason.Stop) => SendAsync(new AssistantEnd
+    {
+        Id = MessageIds.New(), Timestamp = 1, StreamId = streamId, FullContent = fullContent,
+        Usage = new Usage(), FinishReason = reason, ChunkCount = chunkCount,
+    });
+
+    /// <summary>Drops the connection without a close frame, as a dead network does.</summary>
+    public void Drop() => socket.Abort();
 
     public async Task SendAsync(AgentMessage message)
     {

@@ -5,6 +5,7 @@ namespace AspireAgent.Protocol.Client;
 /// <summary>
 /// The inbound side of one <see cref="AgentClient.StreamAnswerAsync"/> call: the messages of the answer to one
 /// user message, in arrival order, through a bounded channel. Disposing it tells the router the reader left.
+/// It outlives the connection it started on: after a reconnect the router resumes it from <see cref="LastSeq"/>.
 /// </summary>
 internal sealed class AnswerSubscription : IDisposable
 {
@@ -37,6 +38,21 @@ internal sealed class AnswerSubscription : IDisposable
 
     /// <summary>Set by the router once the reader left; the rest of the answer is then dropped.</summary>
     public bool Abandoned { get; internal set; }
+
+    /// <summary>The seq of the last chunk accepted for the reader (−1 before any): where a resume continues from.</summary>
+    public long LastSeq { get; internal set; } = -1;
+
+    /// <summary>How many gaps this answer has had repaired by resuming.</summary>
+    internal int Gaps { get; set; }
+
+    /// <summary>The highest seq the reader has taken (or the application acknowledged), −1 before any.</summary>
+    internal long Taken { get; set; } = -1;
+
+    /// <summary>The highest seq acknowledged on the current connection, −1 before any.</summary>
+    internal long AckSent { get; set; } = -1;
+
+    /// <summary>When the oldest taken-but-unacknowledged chunk was taken; null when none is.</summary>
+    internal DateTimeOffset? AckPendingSince { get; set; }
 
     public ChannelReader<AgentMessage> Reader => _channel.Reader;
 
