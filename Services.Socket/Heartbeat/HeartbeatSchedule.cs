@@ -60,7 +60,10 @@ public sealed class HeartbeatSchedule(HeartbeatStrategy strategy, HeartbeatOptio
 
         _pingSentAt = now;
         _lastPingAt = now;
-        return HeartbeatStep.Ping(now + options.PongTimeout);
+
+        // Look again at the pong deadline, or at the next beat if that comes first (an interval shorter than
+        // the pong timeout): an answered ping must not delay the next one until the deadline.
+        return HeartbeatStep.Ping(now + (CurrentInterval < options.PongTimeout ? CurrentInterval : options.PongTimeout));
     }
 
     // An idle heartbeat cycle stretches the adaptive interval; any application message snaps it back.

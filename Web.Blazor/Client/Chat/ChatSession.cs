@@ -242,6 +242,9 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
             case AssistantChunk chunk:
                 answer.Append(chunk);
                 break;
+            case ControlMessage { Action: ControlActions.Reset }:
+                answer.Reset();
+                break;
             case AssistantEnd end:
                 answer.FullContent = end.FullContent;
                 answer.ChunkCount = end.ChunkCount;

@@ -52,6 +52,13 @@ public sealed class ChatTurn(TurnRole role, string text = "")
     /// <summary>The highest seq acknowledged to the client after a render, −1 before any.</summary>
     public long AcknowledgedSeq { get; set; } = -1;
 
+    /// <summary>A worker took the answer over and streams it again: the text so far is void.</summary>
+    public void Reset()
+    {
+        _text.Clear();
+        ChunksReceived = 0;
+    }
+
     public void Append(AssistantChunk chunk)
     {
         _text.Append(chunk.Delta);

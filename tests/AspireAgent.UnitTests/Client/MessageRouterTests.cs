@@ -30,6 +30,28 @@ public sealed class MessageRouterTests
     }
 
     [Fact]
+    public async Task A_reset_reaches_the_reader_in_order_and_seqs_keep_counting_after_it()
+    {
+        var router = new MessageRouter(capacity: 16);
+        using var answer = router.Subscribe("u1", "c1");
+        var reset = new ControlMessage
+        {
+            Id = "r", Timestamp = 0, Action = ControlActions.Reset,
+            Payload = new Dictionary<string, string> { [ControlKeys.StreamId] = "s1", [ControlKeys.Seq] = "1" },
+        };
+
+        await router.RouteAsync(Start("c1", "s1", replyTo: "u1"), Ct);
+        await router.RouteAsync(Chunk("s1", 0, "half-writ"), Ct);
+        Assert.True(await router.RouteAsync(reset, Ct));
+        await router.RouteAsync(Chunk("s1", 1, "Whole"), Ct);
+        await router.RouteAsync(End("s1", "Whole"), Ct);
+
+        var received = await ReadAllAsync(answer);
+        Assert.Equal(["assistant.start", "assistant.chunk", "control", "assistant.chunk", "assistant.end"], received.Select(m => m.Type));
+        Assert.Equal(ControlActions.Reset, Assert.IsType<ControlMessage>(received[2]).Action);
+    }
+
+    [Fact]
     public async Task Interleaved_streams_of_two_conversations_reach_their_own_readers()
     {
         var router = new MessageRouter(capacity: 16);

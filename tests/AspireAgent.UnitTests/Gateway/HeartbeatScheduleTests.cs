@@ -33,6 +33,16 @@ public sealed class HeartbeatScheduleTests
     }
 
     [Fact]
+    public void An_interval_shorter_than_the_pong_timeout_still_pings_every_interval()
+    {
+        var options = new HeartbeatOptions { Interval = TimeSpan.FromSeconds(5), PongTimeout = TimeSpan.FromSeconds(10) };
+        var schedule = new HeartbeatSchedule(HeartbeatStrategy.Fixed, options, T0);
+
+        Assert.Equal(HeartbeatStep.Ping(At(10)), schedule.Next(At(5), At(0), At(0)));
+        Assert.Equal(HeartbeatAction.Ping, schedule.Next(At(10), At(6), At(0)).Action);
+    }
+
+    [Fact]
     public void Adaptive_grows_towards_five_minutes_while_idle_and_snaps_back_on_traffic()
     {
         var schedule = new HeartbeatSchedule(HeartbeatStrategy.Adaptive, Options, T0);

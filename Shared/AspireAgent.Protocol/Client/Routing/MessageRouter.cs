@@ -109,6 +109,16 @@ internal sealed class MessageRouter(int capacity)
                 case ErrorMessage error:
                     (target, terminal) = (FindForError(error), true);
                     break;
+                case ControlMessage { Action: ControlActions.Reset } reset when reset.Get(ControlKeys.StreamId) is { } resetStream:
+                    // Another worker took the answer over: the reader drops the text so far. Seqs keep counting
+                    // across a reset, so gap and duplicate checks stay as they are.
+                    (target, terminal) = (_byStream.GetValueOrDefault(resetStream), false);
+                    if (target is null || target.Abandoned)
+                    {
+                        return target is not null;
+                    }
+
+                    break;
                 default:
                     return false;
             }
