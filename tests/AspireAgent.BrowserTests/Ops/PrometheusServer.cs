@@ -7,7 +7,7 @@ namespace AspireAgent.BrowserTests.Ops;
 
 /// <summary>
 /// Debian's Prometheus (<c>apt-get install prometheus</c>, as .ci/run does), scraping the given targets every
-/// second on 127.0.0.1, with its data in a temporary folder; killed and cleaned up on dispose.
+/// <see cref="ScrapeInterval"/> on 127.0.0.1, with its data in a temporary folder; killed and cleaned up on dispose.
 /// </summary>
 internal sealed class PrometheusServer : IAsyncDisposable
 {
@@ -21,6 +21,12 @@ internal sealed class PrometheusServer : IAsyncDisposable
         _work = work;
         Url = url;
     }
+
+    /// <summary>
+    /// Short, so that rates have two samples within seconds; not one second, because the scrape timeout cannot exceed
+    /// the interval and a host busy with a test run (JIT, a loaded CI machine) can take longer than that to answer.
+    /// </summary>
+    public const int ScrapeIntervalSeconds = 2;
 
     public Uri Url { get; }
 
@@ -44,7 +50,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         var work = Directory.CreateTempSubdirectory("aspireagent-ops-prometheus-");
         await File.WriteAllTextAsync(Path.Combine(work.FullName, "prometheus.yml"), $"""
             global:
-              scrape_interval: 1s
+              scrape_interval: {ScrapeIntervalSeconds}s
             scrape_configs:
               - job_name: aspireagent
                 metrics_path: /metrics
@@ -96,6 +102,43 @@ internal sealed class PrometheusServer : IAsyncDisposable
         var output = server.Output;
         await server.DisposeAsync();
         throw new TimeoutException($"Prometheus was not ready within {readyTimeout}.\n{output}");
+    }
+
+    /// <summary>
+    /// Waits until every target has been scraped successfully: a counter's rate needs two samples, so traffic that
+    /// ends before the first scrape would never show as a rate.
+    /// </summary>
+    public Task WaitUntilScrapedAsync(int targets, TimeSpan timeout) => WaitForSeriesAsync("up == 1", targets, timeout);
+
+    /// <summary>
+    /// Waits until <paramref name="query"/> returns at least <paramref name="count"/> series. Prometheus sees no
+    /// increase in the first sample of a new series (a histogram exists from its first recording on), so a test
+    /// waits for the series before the traffic whose rate it wants to see.
+    /// </summary>
+    public async Task WaitForSeriesAsync(string query, int count, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            try
+            {
+                var answer = await http.GetStringAsync(new Uri("/api/v1/query?query=" + Uri.EscapeDataString(query), UriKind.Relative));
+                using var json = System.Text.Json.JsonDocument.Parse(answer);
+                if (json.RootElement.GetProperty("data").GetProperty("result").GetArrayLength() >= count)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // busy; try again
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"Prometheus had no {count} series for '{query}' within {timeout}.\n{Output}");
     }
 
     public async ValueTask DisposeAsync()
