@@ -1,5 +1,6 @@
 using AspireAgent.ServiceDefaults;
 using AspireAgent.Web.Hosting;
+using AspireAgent.Web.Ops;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +11,8 @@ if (gateway.IsStandalone)
     builder.AddStandaloneBackend();
 }
 
+builder.AddOpsMetrics();
+
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
@@ -18,6 +21,7 @@ if (gateway.IsStandalone)
     app.MapStandaloneBackend();
 }
 
+app.MapOpsMetrics();
 app.MapChatUi();
 
 app.Run();
