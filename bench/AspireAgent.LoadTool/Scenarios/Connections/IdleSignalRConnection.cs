@@ -39,7 +39,8 @@ internal sealed class IdleSignalRConnection : IIdleConnection
             await socket.SendAsync(Handshake, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
             var response = await socket.ReceiveAsync(connection._buffer, cancellationToken);
             var text = Encoding.UTF8.GetString(connection._buffer, 0, response.Count);
-            if (response.MessageType != WebSocketMessageType.Text || text.Contains("error", StringComparison.Ordinal)
+            // The handshake answer is JSON, but on a binary protocol it arrives in a binary frame.
+            if (response.Count == 0 || text.Contains("error", StringComparison.Ordinal)
                 || connection._buffer[response.Count - 1] != RecordSeparator)
             {
                 throw new WebSocketException($"SignalR handshake refused: {text}");
