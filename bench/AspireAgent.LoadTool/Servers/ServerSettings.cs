@@ -25,6 +25,11 @@ internal static class ServerSettings
         ["Gateway__Heartbeat__AllowClientHint"] = "false",
         ["Gateway__Heartbeat__Interval"] = interval.ToString("c", CultureInfo.InvariantCulture),
         ["Gateway__Heartbeat__MaxInterval"] = interval.ToString("c", CultureInfo.InvariantCulture),
+
+        // The gateway's ping loop sleeps until the pong deadline after each ping, so its period is
+        // max(Interval, PongTimeout): below the default 10 s interval the timeout must shrink with it.
+        ["Gateway__Heartbeat__PongTimeout"] = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, (interval * 0.8).Ticks))
+            .ToString("c", CultureInfo.InvariantCulture),
         ["Peer__KeepAliveInterval"] = interval.ToString("c", CultureInfo.InvariantCulture),
         ["Peer__ClientTimeoutInterval"] = (interval * 2 + TimeSpan.FromSeconds(10)).ToString("c", CultureInfo.InvariantCulture),
     };
