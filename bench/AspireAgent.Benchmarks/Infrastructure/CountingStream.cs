@@ -1,11 +1,14 @@
 namespace AspireAgent.Benchmarks.Infrastructure;
 
-/// <summary>A write-only sink that counts bytes: the wire, without a socket's cost or noise.</summary>
+/// <summary>
+/// A sink that counts bytes: the wire, without a socket's cost or noise. Readable only because WebSocket demands
+/// it; reading yields end of stream, as from a peer that never speaks.
+/// </summary>
 public sealed class CountingStream : Stream
 {
     public long Written { get; private set; }
 
-    public override bool CanRead => false;
+    public override bool CanRead => true;
 
     public override bool CanSeek => false;
 
@@ -43,7 +46,7 @@ public sealed class CountingStream : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override int Read(byte[] buffer, int offset, int count) => 0;
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
