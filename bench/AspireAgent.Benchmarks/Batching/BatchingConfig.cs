@@ -9,8 +9,8 @@ public sealed class BatchingConfig : BenchConfig
 {
     public BatchingConfig()
     {
-        AddColumn(new FuncColumn("Frames", "WebSocket frames per 240-token answer", b => Measure(b).Frames.ToString(CultureInfo.InvariantCulture)));
-        AddColumn(new FuncColumn("WireBytes", "Bytes on the wire per answer (frame headers included)", b => Measure(b).Bytes.ToString(CultureInfo.InvariantCulture)));
+        AddColumn(new FuncColumn(typeof(BatchingBenchmarks), "Frames", "WebSocket frames per 240-token answer", b => Measure(b).Frames.ToString(CultureInfo.InvariantCulture)));
+        AddColumn(new FuncColumn(typeof(BatchingBenchmarks), "WireBytes", "Bytes on the wire per answer (frame headers included)", b => Measure(b).Bytes.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static (int Frames, long Bytes) Measure(BenchmarkCase benchmark)

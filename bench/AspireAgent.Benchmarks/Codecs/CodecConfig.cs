@@ -10,7 +10,7 @@ public sealed class CodecConfig : BenchConfig
 {
     public CodecConfig()
     {
-        AddColumn(new FuncColumn("Bytes", "Encoded size of the message", benchmark =>
+        AddColumn(new FuncColumn(typeof(CodecBenchmarks), "Bytes", "Encoded size of the message", benchmark =>
         {
             var encoding = (WireEncoding)benchmark.Parameters[nameof(CodecBenchmarks.Encoding)];
             var message = SampleMessages.Get((string)benchmark.Parameters[nameof(CodecBenchmarks.Message)]);

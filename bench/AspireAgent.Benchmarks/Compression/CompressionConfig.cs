@@ -10,7 +10,7 @@ public sealed class CompressionConfig : BenchConfig
 {
     public CompressionConfig()
     {
-        AddColumn(new FuncColumn("WireBytes", "Bytes on the wire per 60-token answer, steady state", b =>
+        AddColumn(new FuncColumn(typeof(CompressionBenchmarks), "WireBytes", "Bytes on the wire per 60-token answer, steady state", b =>
             Measure(b).ToString(CultureInfo.InvariantCulture)));
     }
 

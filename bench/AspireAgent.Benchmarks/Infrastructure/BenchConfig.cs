@@ -17,6 +17,5 @@ public class BenchConfig : ManualConfig
         AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(9).WithIterationTime(TimeInterval.FromMilliseconds(150)));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Median);
-        WithOptions(ConfigOptions.JoinSummary);
     }
 }

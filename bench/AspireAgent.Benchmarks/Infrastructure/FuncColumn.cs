@@ -8,7 +8,8 @@ namespace AspireAgent.Benchmarks.Infrastructure;
 /// A summary column computed from a benchmark case's parameters: sizes, frame counts and other facts that are
 /// deterministic, so they are computed once beside the timings rather than measured inside them.
 /// </summary>
-public sealed class FuncColumn(string name, string legend, Func<BenchmarkCase, string> value) : IColumn
+/// <remarks>Shown only for benchmarks of <paramref name="owner"/>: another class's cases lack its parameters.</remarks>
+public sealed class FuncColumn(Type owner, string name, string legend, Func<BenchmarkCase, string> value) : IColumn
 {
     public string Id => "Func." + name;
 
@@ -26,9 +27,10 @@ public sealed class FuncColumn(string name, string legend, Func<BenchmarkCase, s
 
     public string Legend => legend;
 
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => value(benchmarkCase);
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
+        benchmarkCase.Descriptor.Type == owner ? value(benchmarkCase) : "-";
 
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => value(benchmarkCase);
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 
