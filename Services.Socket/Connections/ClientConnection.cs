@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using AspireAgent.Bus;
 using AspireAgent.Protocol;
@@ -20,14 +19,13 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly WebSocket _socket;
     private readonly GatewayOptions _options;
     private readonly InboundDispatcher _dispatcher;
-    private readonly IStreamStore _streams;
     private readonly IStreamSignals _signals;
     private readonly GatewayMetrics _metrics;
     private readonly string _encoding;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort;
-    private readonly ConcurrentDictionary<string, Task> _relays = new(StringComparer.Ordinal);
+    private readonly StreamRelays _relays;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CloseRequest? _close;
     private HeartbeatOptions? _heartbeatOptions;
@@ -55,11 +53,11 @@ internal sealed class ClientConnection : IAsyncDisposable
         Codec = codec;
         _options = options;
         _dispatcher = dispatcher;
-        _streams = streams;
         _time = time;
         _logger = logger;
         _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         Outbox = new PriorityOutbox(options.OutboundLaneCapacity, metrics.Dropped);
+        _relays = new StreamRelays(this, streams, options, time, logger);
         _lastReceivedTicks = time.GetUtcNow().UtcTicks;
     }
 
@@ -79,7 +77,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     public bool ClientAcknowledges { get; private set; }
 
     /// <summary>Whether this connection relays <paramref name="streamId"/> now.</summary>
-    public bool Follows(string streamId) => _relays.ContainsKey(streamId);
+    public bool Follows(string streamId) => _relays.Follows(streamId);
 
     /// <summary>The heartbeat strategy in force; null before the handshake.</summary>
     public HeartbeatStrategy? Heartbeat => _heartbeat?.Schedule.Strategy;
@@ -132,7 +130,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         RequestClose(CloseCodes.Normal, string.Empty);
         await writer;
         await _abort.CancelAsync();
-        await Task.WhenAll(_relays.Values);
+        await _relays.WhenAllStopped();
         await _heartbeatLoop;
         _finished.TrySetResult();
     }
@@ -188,22 +186,8 @@ internal sealed class ClientConnection : IAsyncDisposable
         };
 
     /// <summary>Starts relaying a stream from the bus to this client; false when the connection follows too many already.</summary>
-    public bool TryFollow(string streamId, StreamPosition from)
-    {
-        if (_relays.Count >= _options.MaxStreamsPerConnection || _relays.ContainsKey(streamId) || _close is not null)
-        {
-            return false;
-        }
-
-        var relay = new TaskCompletionSource();
-        if (!_relays.TryAdd(streamId, relay.Task))
-        {
-            return false;
-        }
-
-        _ = RelayAsync(streamId, from, relay);
-        return true;
-    }
+    public bool TryFollow(string streamId, StreamPosition from) =>
+        _close is null && _relays.TryFollow(streamId, from, _abort.Token);
 
     public async ValueTask DisposeAsync()
     {
@@ -320,59 +304,6 @@ internal sealed class ClientConnection : IAsyncDisposable
         {
             // The peer vanished mid-write; the read side sees the same and ends the connection.
             await _abort.CancelAsync();
-        }
-    }
-
-    private async Task RelayAsync(string streamId, StreamPosition from, TaskCompletionSource done)
-    {
-        // Leave the read loop's call stack: a stream already in the bus would otherwise be relayed inline.
-        await Task.Yield();
-        try
-        {
-            await foreach (var message in _streams.ReadAsync(streamId, from, _abort.Token))
-            {
-                var queued = Outbox.EnqueueAsync(message, _abort.Token);
-                if (!queued.IsCompleted)
-                {
-                    await WaitForRoomAsync(queued.AsTask());
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-        }
-        catch (System.Threading.Channels.ChannelClosedException)
-        {
-            // The connection is closing; the client resumes the stream elsewhere.
-        }
-        catch (StreamNotFoundException)
-        {
-            SendCritical(Error(ErrorCodes.StreamNotFound, "The stream does not exist or has expired.", streamId: streamId));
-        }
-        catch (Exception ex)
-        {
-            _logger.RelayFailed(ConnectionId, streamId, ex);
-            SendCritical(Error(ErrorCodes.Internal, "Relaying the stream failed.", retryable: true, streamId: streamId));
-        }
-        finally
-        {
-            _relays.TryRemove(streamId, out _);
-            done.TrySetResult();
-        }
-    }
-
-    // A client that does not read for SlowConsumerTimeout is closed (4002); its stream lives on in the bus
-    // and the producer is already paused by the missing acknowledgements, so nothing is lost: it can resume.
-    private async Task WaitForRoomAsync(Task queued)
-    {
-        try
-        {
-            await queued.WaitAsync(_options.SlowConsumerTimeout, _time, _abort.Token);
-        }
-        catch (TimeoutException)
-        {
-            RequestClose(CloseCodes.SlowConsumer, "slow consumer");
-            throw new OperationCanceledException(_abort.Token);
         }
     }
 

@@ -34,8 +34,7 @@ public sealed class BackpressureTests
 
         // From here on the client reads nothing at all.
         var streamId = await StreamIdOfAsync(gateway, question.ConversationId);
-        var paused = await SettledChunkCountAsync(streams, streamId);
-        Assert.Equal(Window, paused);
+        Assert.Equal(Window, await PausedAtAsync(streams, streamId, Window));
         var connection = Assert.Single(registry.Snapshot());
         Assert.InRange(connection.Outbox.Count, 0, LaneCapacity);
 
@@ -45,7 +44,7 @@ public sealed class BackpressureTests
             [ControlKeys.Seq] = (Window - 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
         }));
 
-        Assert.Equal(2 * Window, await SettledChunkCountAsync(streams, streamId, above: Window));
+        Assert.Equal(2 * Window, await PausedAtAsync(streams, streamId, 2 * Window));
     }
 
     [Fact]
@@ -99,22 +98,22 @@ public sealed class BackpressureTests
         throw new TimeoutException("No stream was created.");
     }
 
-    // The producer is paused when the stream stops growing; bounded, so a producer that never pauses fails.
-    private static async Task<int> SettledChunkCountAsync(MemoryStreamStore streams, string streamId, int above = 0)
+    // Waits (bounded) for the stream to reach the expected count, then watches that it goes no further:
+    // a producer that does not pause fails the second half, one that never produces fails the first.
+    private static async Task<int> PausedAtAsync(MemoryStreamStore streams, string streamId, int expected)
     {
-        var last = -1;
-        for (var round = 0; round < 100; round++)
+        int Count() => streams.Snapshot(streamId).OfType<AssistantChunk>().Count();
+        for (var round = 0; round < 400 && Count() < expected; round++)
         {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-            var count = streams.Snapshot(streamId).OfType<AssistantChunk>().Count();
-            if (count == last && count > above)
-            {
-                return count;
-            }
-
-            last = count;
+            await Task.Delay(25, TestContext.Current.CancellationToken);
         }
 
-        throw new TimeoutException($"The stream never stopped growing (at {last} chunks): the producer did not pause.");
+        for (var round = 0; round < 10; round++)
+        {
+            await Task.Delay(30, TestContext.Current.CancellationToken);
+            Assert.True(Count() <= expected, $"the producer went past {expected} chunks to {Count()}: it did not pause");
+        }
+
+        return Count();
     }
 }

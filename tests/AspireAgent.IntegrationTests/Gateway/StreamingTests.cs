@@ -33,9 +33,11 @@ public sealed class StreamingTests
     [Fact]
     public async Task A_conversation_keeps_its_history_and_answers_one_turn_at_a_time()
     {
+        // A one-second answer: the second message must find the first still streaming, even on a loaded machine.
         await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
         {
-            ["Inference:Simulated:TokensPerSecond"] = "200",
+            ["Inference:Simulated:TokensPerSecond"] = "100",
+            ["Inference:Simulated:TokenCount"] = "100",
         });
         await using var client = await WireClient.ConnectAndHelloAsync(gateway.WebSocketUri);
 

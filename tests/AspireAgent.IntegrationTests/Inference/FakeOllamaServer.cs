@@ -17,6 +17,7 @@ internal sealed class FakeOllamaServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<JsonElement> _requests = new();
+    private int _attempts;
 
     private FakeOllamaServer(WebApplication app) => _app = app;
 
@@ -36,7 +37,9 @@ internal sealed class FakeOllamaServer : IAsyncDisposable
         {
             using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
             server._requests.Enqueue(body.RootElement.Clone());
-            await respond(new OllamaExchange(context, server._requests.Count, body.RootElement.Clone()));
+            // Numbered at arrival: two requests in flight must not both read the queue's count.
+            var attempt = Interlocked.Increment(ref server._attempts);
+            await respond(new OllamaExchange(context, attempt, body.RootElement.Clone()));
         });
         await app.StartAsync(cancellationToken);
         return server;

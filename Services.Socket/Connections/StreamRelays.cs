@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using AspireAgent.Bus;
+using AspireAgent.Protocol;
+using AspireAgent.Socket.Diagnostics;
+using AspireAgent.Socket.Options;
+
+namespace AspireAgent.Socket.Connections;
+
+/// <summary>
+/// The streams one connection follows: a relay per stream reads the bus from a position and queues each
+/// event in the connection's outbox. A full lane makes the relay wait — that is where a slow client pushes
+/// back — and waiting too long closes the client as a slow consumer. Owned and awaited by the connection.
+/// </summary>
+internal sealed class StreamRelays(ClientConnection connection, IStreamStore streams, GatewayOptions options, TimeProvider time, ILogger logger)
+{
+    private readonly ConcurrentDictionary<string, Task> _relays = new(StringComparer.Ordinal);
+
+    public bool Follows(string streamId) => _relays.ContainsKey(streamId);
+
+    /// <summary>Starts relaying; false when the connection already follows this stream or too many others.</summary>
+    public bool TryFollow(string streamId, StreamPosition from, CancellationToken aborted)
+    {
+        if (_relays.Count >= options.MaxStreamsPerConnection || _relays.ContainsKey(streamId))
+        {
+            return false;
+        }
+
+        // Registered before the relay runs, so its own removal can never precede its registration.
+        var done = new TaskCompletionSource();
+        if (!_relays.TryAdd(streamId, done.Task))
+        {
+            return false;
+        }
+
+        _ = RelayAsync(streamId, from, done, aborted);
+        return true;
+    }
+
+    /// <summary>Completes once every relay has stopped (they stop when the connection aborts).</summary>
+    public Task WhenAllStopped() => Task.WhenAll(_relays.Values);
+
+    private async Task RelayAsync(string streamId, StreamPosition from, TaskCompletionSource done, CancellationToken aborted)
+    {
+        // Leave the read loop's call stack: a stream already in the bus would otherwise be relayed inline.
+        await Task.Yield();
+        try
+        {
+            await foreach (var message in streams.ReadAsync(streamId, from, aborted))
+            {
+                var queued = connection.Outbox.EnqueueAsync(message, aborted);
+                if (!queued.IsCompleted)
+                {
+                    await WaitForRoomAsync(queued.AsTask(), aborted);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+        }
+        catch (ChannelClosedException)
+        {
+            // The connection is closing; the client resumes the stream elsewhere.
+        }
+        catch (StreamNotFoundException)
+        {
+            connection.SendCritical(connection.Error(ErrorCodes.StreamNotFound, "The stream does not exist or has expired.", streamId: streamId));
+        }
+        catch (Exception ex)
+        {
+            logger.RelayFailed(connection.ConnectionId, streamId, ex);
+            connection.SendCritical(connection.Error(ErrorCodes.Internal, "Relaying the stream failed.", retryable: true, streamId: streamId));
+        }
+        finally
+        {
+            _relays.TryRemove(streamId, out _);
+            done.TrySetResult();
+        }
+    }
+
+    // A client that does not read for SlowConsumerTimeout is closed (4002); its stream lives on in the bus
+    // and the producer is already paused by the missing acknowledgements, so nothing is lost: it can resume.
+    private async Task WaitForRoomAsync(Task queued, CancellationToken aborted)
+    {
+        try
+        {
+            await queued.WaitAsync(options.SlowConsumerTimeout, time, aborted);
+        }
+        catch (TimeoutException)
+        {
+            connection.RequestClose(CloseCodes.SlowConsumer, "slow consumer");
+            throw new OperationCanceledException(aborted);
+        }
+    }
+}
