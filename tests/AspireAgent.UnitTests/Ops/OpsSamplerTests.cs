@@ -54,7 +54,7 @@ public sealed class OpsSamplerTests : IDisposable
         _gateway.Closed(TimeSpan.FromSeconds(1), System.Net.WebSockets.WebSocketCloseStatus.NormalClosure);
         SendChunks(latenciesMs: Enumerable.Range(1, 10));
         _gateway.Sent(new AssistantStart { Id = "s", Timestamp = 0, ConversationId = "c", StreamId = "st", Model = "m" }, "json", 10, _time.GetUtcNow());
-        _inference.Ended(End(FinishReason.Stop, tokens: 40, firstTokenMs: 200), hadFirstToken: true);
+        _inference.Ended(End(FinishReason.Stop, tokens: 40, firstTokenMs: 200));
         _time.Advance(TimeSpan.FromSeconds(2));
 
         var first = _sampler.SampleOnce();
@@ -71,8 +71,8 @@ public sealed class OpsSamplerTests : IDisposable
 
         // Interval 2: 100 chunks at 1…100 ms, an interrupted answer and one that failed before its first token.
         SendChunks(latenciesMs: Enumerable.Range(1, 100));
-        _inference.Ended(End(FinishReason.Interrupted, tokens: 5, firstTokenMs: 400), hadFirstToken: true);
-        _inference.Ended(End(FinishReason.Error, tokens: 0, firstTokenMs: 0), hadFirstToken: false);
+        _inference.Ended(End(FinishReason.Interrupted, tokens: 5, firstTokenMs: 400));
+        _inference.Ended(End(FinishReason.Error, tokens: 0, firstTokenMs: 0));
         _backlog = 3;
         _time.Advance(TimeSpan.FromSeconds(1));
 
@@ -202,7 +202,7 @@ public sealed class OpsSamplerTests : IDisposable
 
     private static AssistantEnd End(FinishReason reason, int tokens, long firstTokenMs) => new()
     {
-        Id = "e", Timestamp = 0, StreamId = "s", FullContent = "", FinishReason = reason,
+        Id = "e", Timestamp = 0, StreamId = "s", FullContent = "", FinishReason = reason, ChunkCount = tokens,
         Usage = new Usage { CompletionTokens = tokens, TimeToFirstTokenMs = firstTokenMs, DurationMs = 1000 },
     };
 

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using AspireAgent.LoadTool.Reporting;
+using AspireAgent.LoadTool.Servers;
+using AspireAgent.Protocol.Client;
+using AspireAgent.Protocol.Encoding;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace AspireAgent.LoadTool.Scenarios.Streaming;
+
+/// <summary>
+/// One streaming run against one server: connect every client first (not measured), then start them together,
+/// sample the server around the window, and wait for every answer begun before the deadline to end.
+/// </summary>
+internal static class StreamRun
+{
+    private const string DeliveryLatency = "aspireagent_gateway_delivery_latency_seconds";
+
+    public static async Task<IReadOnlyList<StreamTally>> AgentAsync(
+        ServerProcess server, WireEncoding encoding, IReadOnlyList<Func<long, StreamPlan>> plans, TimeSpan duration,
+        RunResults results, int run, CancellationToken cancellationToken)
+    {
+        var clients = new List<AgentClient>();
+        try
+        {
+            foreach (var _ in plans)
+            {
+                clients.Add(await AgentStreamer.ConnectAsync(server.Endpoint, encoding, cancellationToken));
+            }
+
+            return await MeasureAsync(server, plans, duration, results, run, (i, plan, tally) =>
+                AgentStreamer.RunAsync(clients[i], plan, tally, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        }
+    }
+
+    public static async Task<IReadOnlyList<StreamTally>> SignalRAsync(
+        ServerProcess server, IReadOnlyList<Func<long, StreamPlan>> plans, TimeSpan duration,
+        RunResults results, int run, CancellationToken cancellationToken)
+    {
+        var connections = new List<HubConnection>();
+        try
+        {
+            foreach (var _ in plans)
+            {
+                connections.Add(await SignalRStreamer.ConnectAsync(server.Endpoint, cancellationToken));
+            }
+
+            return await MeasureAsync(server, plans, duration, results, run, (i, plan, tally) =>
+                SignalRStreamer.RunAsync(connections[i], plan, tally, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            await Task.WhenAll(connections.Select(c => c.DisposeAsync().AsTask()));
+        }
+    }
+
+    private static async Task<IReadOnlyList<StreamTally>> MeasureAsync(
+        ServerProcess server, IReadOnlyList<Func<long, StreamPlan>> plans, TimeSpan duration, RunResults results, int run,
+        Func<int, StreamPlan, StreamTally, Task> stream, CancellationToken cancellationToken)
+    {
+        // Warm-up: one verified answer per client, not measured, so JIT and pools are warm on both servers.
+        var warmups = plans.Select(_ => new StreamTally()).ToList();
+        var warmupDeadline = StreamScenario.Deadline(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(plans.Select((plan, i) => Guard(stream(i, plan(warmupDeadline) with { MaxAnswers = 1, Run = -run }, warmups[i]), warmups[i])));
+        foreach (var failure in warmups.SelectMany(t => t.Failures).Take(20))
+        {
+            results.Fail($"{server.Target.Name()} run {run} warm-up: {failure}");
+        }
+
+        var tallies = plans.Select(_ => new StreamTally()).ToList();
+        var scrapeBefore = await server.ScrapeAsync(cancellationToken);
+        var before = server.Sample();
+        var started = Stopwatch.GetTimestamp();
+        var deadline = StreamScenario.Deadline(duration);
+        await Task.WhenAll(plans.Select((plan, i) => Guard(stream(i, plan(deadline), tallies[i]), tallies[i])));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var after = server.Sample();
+        var scrapeAfter = await server.ScrapeAsync(cancellationToken);
+        var gateway = server.Target == Target.AspireAgent
+            ? new HistogramWindow(scrapeBefore.Buckets(DeliveryLatency), scrapeAfter.Buckets(DeliveryLatency))
+            : null;
+        StreamScenario.Report(results, server.Target, run, tallies, elapsed, before, after, gateway);
+        return tallies;
+    }
+
+    // A client whose connection breaks is a failed run, not a crashed tool: the failure is recorded with the others.
+    private static async Task Guard(Task streaming, StreamTally tally)
+    {
+        try
+        {
+            await streaming;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            tally.Fail($"client failed: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+}
