@@ -44,68 +44,34 @@ internal sealed class MemoryStreamSignals(TimeProvider time) : IStreamSignals
 
     private sealed class Flow(TimeProvider time)
     {
-        private readonly Lock _gate = new();
         private readonly CancellationTokenSource _interrupted = new();
-        private TaskCompletionSource _acked = NewSignal();
-        private long _acknowledged = -1;
+        private readonly AcknowledgementWindow _window = new();
+        private long _touchedTicks = time.GetUtcNow().UtcTicks;
 
-        public long Acknowledged => Volatile.Read(ref _acknowledged);
+        public long Acknowledged => _window.Acknowledged;
 
         public CancellationToken Interrupted => _interrupted.Token;
 
-        public DateTimeOffset Touched { get; private set; } = time.GetUtcNow();
+        public DateTimeOffset Touched => new(Volatile.Read(ref _touchedTicks), TimeSpan.Zero);
 
         public bool Watched { get; set; }
 
         public void Acknowledge(long seq)
         {
-            TaskCompletionSource signal;
-            lock (_gate)
-            {
-                Touched = time.GetUtcNow();
-                if (seq <= _acknowledged)
-                {
-                    return; // acks may arrive late or twice (several tabs, a resume); only progress counts
-                }
-
-                Volatile.Write(ref _acknowledged, seq);
-                signal = _acked;
-                _acked = NewSignal();
-            }
-
-            signal.TrySetResult();
+            Touch();
+            _window.Acknowledge(seq);
         }
 
         public void Interrupt()
         {
-            lock (_gate)
-            {
-                Touched = time.GetUtcNow();
-            }
-
+            Touch();
             _interrupted.Cancel();
         }
 
-        public async ValueTask WaitForCreditAsync(long seq, int window, CancellationToken cancellationToken)
-        {
-            while (true)
-            {
-                Task changed;
-                lock (_gate)
-                {
-                    if (seq - _acknowledged <= window)
-                    {
-                        return;
-                    }
+        public ValueTask WaitForCreditAsync(long seq, int window, CancellationToken cancellationToken) =>
+            _window.WaitForCreditAsync(seq, window, cancellationToken);
 
-                    changed = _acked.Task;
-                }
-
-                await changed.WaitAsync(cancellationToken);
-            }
-        }
-
-        private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private void Touch() => Volatile.Write(ref _touchedTicks, time.GetUtcNow().UtcTicks);
     }
 
     private sealed class Watch : IStreamWatch

@@ -11,10 +11,8 @@ internal sealed class RedisStreamWatch : IStreamWatch, IReconnectAware
 {
     private readonly RedisConnection _redis;
     private readonly string _streamId;
-    private readonly Lock _gate = new();
+    private readonly AcknowledgementWindow _window = new();
     private readonly CancellationTokenSource _interrupted = new();
-    private TaskCompletionSource _acked = NewSignal();
-    private long _acknowledged = -1;
     private ChannelMessageQueue? _queue;
     private IDisposable? _reconnects;
     private Task _refresh = Task.CompletedTask;
@@ -23,7 +21,7 @@ internal sealed class RedisStreamWatch : IStreamWatch, IReconnectAware
 
     public CancellationToken Interrupted => _interrupted.Token;
 
-    public long Acknowledged => Volatile.Read(ref _acknowledged);
+    public long Acknowledged => _window.Acknowledged;
 
     public async Task StartAsync()
     {
@@ -33,24 +31,8 @@ internal sealed class RedisStreamWatch : IStreamWatch, IReconnectAware
         await RefreshAsync().ConfigureAwait(false);
     }
 
-    public async ValueTask WaitForCreditAsync(long seq, int window, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                if (seq - _acknowledged <= window)
-                {
-                    return;
-                }
-
-                changed = _acked.Task;
-            }
-
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public ValueTask WaitForCreditAsync(long seq, int window, CancellationToken cancellationToken) =>
+        _window.WaitForCreditAsync(seq, window, cancellationToken);
 
     // The multiplexer's event must not block: the refresh runs on, and the watch waits for it when disposed.
     public void OnReconnected() => Volatile.Write(ref _refresh, RefreshSafelyAsync());
@@ -112,23 +94,7 @@ internal sealed class RedisStreamWatch : IStreamWatch, IReconnectAware
         }
     }
 
-    private void Acknowledge(long seq)
-    {
-        TaskCompletionSource signal;
-        lock (_gate)
-        {
-            if (seq <= _acknowledged)
-            {
-                return;
-            }
-
-            Volatile.Write(ref _acknowledged, seq);
-            signal = _acked;
-            _acked = NewSignal();
-        }
-
-        signal.TrySetResult();
-    }
+    private void Acknowledge(long seq) => _window.Acknowledge(seq);
 
     private void Interrupt()
     {
@@ -141,6 +107,4 @@ internal sealed class RedisStreamWatch : IStreamWatch, IReconnectAware
             // The producer is gone already.
         }
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
