@@ -43,6 +43,9 @@ var inference = builder.AddProject("inference", "../Services.Inference/Services.
     .WaitForCompletion(modelPull)
     .PublishAsAzureContainerApp((_, app) => app.Template.Scale.MinReplicas = 1);
 
+var web = builder.AddProject("web", "../Web.Blazor/Host/Web.Blazor.csproj")
+    .WithExternalHttpEndpoints();
+
 // Stateless nodes behind one endpoint: the orchestrator's proxy (locally) or the Container Apps ingress
 // spreads WebSockets over the replicas, and any replica resumes any stream. No session affinity.
 var socket = builder.AddProject("socket", "../Services.Socket/Services.Socket.csproj")
@@ -52,11 +55,11 @@ var socket = builder.AddProject("socket", "../Services.Socket/Services.Socket.cs
     .WaitFor(inference)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
+    // The page comes from web's origin and opens its socket here: the gateway's Origin check must allow it.
+    .WithEnvironment("Gateway__AllowedOrigins__0", web.GetEndpoint("http"))
     .PublishAsAzureContainerApp((_, app) => app.Template.Scale.MinReplicas = gatewayReplicas);
 
-builder.AddProject("web", "../Web.Blazor/Host/Web.Blazor.csproj")
-    .WithReference(socket)
-    .WaitFor(socket)
-    .WithExternalHttpEndpoints();
+web.WithReference(socket)
+    .WaitFor(socket);
 
 builder.Build().Run();
