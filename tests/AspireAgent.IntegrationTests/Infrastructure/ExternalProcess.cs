@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace AspireAgent.IntegrationTests.Infrastructure;
 
-/// <summary>A program from the machine (promtool, prometheus…) run by a test, killed with the test.</summary>
+/// <summary>A program from the machine (promtool, prometheus, redis-server, nginx…) run by a test, killed with the test.</summary>
 internal sealed class ExternalProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -26,6 +24,8 @@ internal sealed class ExternalProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>The absolute path of <paramref name="program"/> on PATH, or a failure that says how CI installs it.</summary>
     public static string Require(string program, string debianPackage)
     {
@@ -38,7 +38,20 @@ internal sealed class ExternalProcess : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException($"'{program}' is not installed: apt-get install {debianPackage} (.ci/run does).");
+        throw NotInstalled(program, debianPackage);
+    }
+
+    /// <summary>Starts a program found on PATH, failing with how CI installs it when it is missing.</summary>
+    public static ExternalProcess StartInstalled(string program, string debianPackage, string workingDirectory, params string[] arguments)
+    {
+        try
+        {
+            return Start(program, workingDirectory, arguments);
+        }
+        catch (System.ComponentModel.Win32Exception exception)
+        {
+            throw NotInstalled(program, debianPackage, exception);
+        }
     }
 
     public static ExternalProcess Start(string program, string workingDirectory, params string[] arguments)
@@ -73,14 +86,8 @@ internal sealed class ExternalProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
+    /// <summary>SIGKILL, and waits (bounded) until the process is gone.</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
@@ -88,9 +95,17 @@ internal sealed class ExternalProcess : IAsyncDisposable
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await _process.WaitForExitAsync(cts.Token);
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
 
         _process.Dispose();
     }
+
+    private static InvalidOperationException NotInstalled(string program, string debianPackage, Exception? inner = null) =>
+        new($"'{program}' is not installed: apt-get install {debianPackage} (.ci/run does).", inner);
 
     private void Append(string? line)
     {

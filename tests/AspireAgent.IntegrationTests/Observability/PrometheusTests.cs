@@ -35,7 +35,7 @@ public sealed class PrometheusTests
         var work = Directory.CreateTempSubdirectory("aspireagent-prometheus-");
         try
         {
-            var port = ExternalProcess.FreePort();
+            var port = FreePort.Next();
             await File.WriteAllTextAsync(Path.Combine(work.FullName, "prometheus.yml"), $"""
                 global:
                   scrape_interval: 1s

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using AspireAgent.IntegrationTests.Infrastructure;
 
 namespace AspireAgent.IntegrationTests.Redis.Infrastructure;
 
@@ -17,7 +18,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     private readonly string _directory;
     private readonly bool _durable;
-    private Process? _process;
+    private ExternalProcess? _process;
 
     private RedisServer(int port, string directory, bool durable) => (Port, _directory, _durable) = (port, directory, durable);
 
@@ -37,10 +38,9 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Kills the server at once (SIGKILL): clients see their connections reset, nothing is flushed.</summary>
     public async Task KillAsync()
     {
-        if (_process is { HasExited: false } process)
+        if (_process is { } process)
         {
-            process.Kill();
-            await process.WaitForExitAsync();
+            await process.KillAsync();
         }
     }
 
@@ -66,8 +66,11 @@ public sealed class RedisServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await KillAsync();
-        _process?.Dispose();
+        if (_process is { } process)
+        {
+            await process.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -79,43 +82,23 @@ public sealed class RedisServer : IAsyncDisposable
 
     private async Task StartProcessAsync()
     {
-        var start = new ProcessStartInfo("redis-server")
+        string[] arguments =
+        [
+            "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory,
+            "--save", "", "--daemonize", "no", "--protected-mode", "no", "--loglevel", "warning",
+            "--appendonly", _durable ? "yes" : "no", "--appendfsync", "always",
+        ];
+        var process = ExternalProcess.StartInstalled("redis-server", "redis-server", _directory, arguments);
+        if (_process is { } previous)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory,
-        };
-        foreach (var argument in new[]
-                 {
-                     "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory,
-                     "--save", "", "--daemonize", "no", "--protected-mode", "no", "--loglevel", "warning",
-                     "--appendonly", _durable ? "yes" : "no", "--appendfsync", "always",
-                 })
-        {
-            start.ArgumentList.Add(argument);
+            await previous.DisposeAsync();
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            throw new InvalidOperationException("redis-server is not installed (CI installs it: apt-get install redis-server).", exception);
-        }
-
-        _process?.Dispose();
         _process = process;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         await WaitUntilReadyAsync(process);
     }
 
-    private async Task WaitUntilReadyAsync(Process process)
+    private async Task WaitUntilReadyAsync(ExternalProcess process)
     {
         var deadline = Stopwatch.StartNew();
         while (true)

@@ -1,9 +1,8 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
-using AspireAgent.IntegrationTests.Redis.Infrastructure;
+using AspireAgent.IntegrationTests.Infrastructure;
 
 namespace AspireAgent.IntegrationTests.ScaleOut.Infrastructure;
 
@@ -14,17 +13,16 @@ namespace AspireAgent.IntegrationTests.ScaleOut.Infrastructure;
 /// </summary>
 public sealed class NginxProxy : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ExternalProcess _process;
     private readonly string _prefix;
-    private readonly ConcurrentQueue<string> _output = new();
 
-    private NginxProxy(Process process, string prefix, int port) => (_process, _prefix, Port) = (process, prefix, port);
+    private NginxProxy(ExternalProcess process, string prefix, int port) => (_process, _prefix, Port) = (process, prefix, port);
 
     public int Port { get; }
 
     public Uri WebSocketUri => new($"ws://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/ws");
 
-    public string RecentOutput => string.Join(Environment.NewLine, _output);
+    public string RecentOutput => _process.Output;
 
     /// <summary>The files written for the test, for failure messages.</summary>
     public string Configuration =>
@@ -48,46 +46,16 @@ public sealed class NginxProxy : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(prefix, "upstream.conf"), upstream.Append("}\n").ToString());
         await File.WriteAllTextAsync(Path.Combine(prefix, "listen.conf"), $"listen 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)};\n");
 
-        var start = new ProcessStartInfo("nginx")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = prefix,
-        };
-        foreach (var argument in new[] { "-p", prefix, "-c", Path.Combine(prefix, "nginx.conf"), "-g", "daemon off; pid nginx.pid;" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start.");
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            throw new InvalidOperationException("nginx is not installed (CI installs it: apt-get install nginx).", exception);
-        }
-
+        var process = ExternalProcess.StartInstalled(
+            "nginx", "nginx", prefix, "-p", prefix, "-c", Path.Combine(prefix, "nginx.conf"), "-g", "daemon off; pid nginx.pid;");
         var proxy = new NginxProxy(process, prefix, port);
-        process.OutputDataReceived += (_, e) => proxy.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => proxy.OnLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         await proxy.WaitUntilListeningAsync();
         return proxy;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_prefix, recursive: true);
@@ -100,27 +68,7 @@ public sealed class NginxProxy : IAsyncDisposable
         }
     }
 
-    private static string RepositoryConfiguration()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "deploy", "nginx");
-            if (File.Exists(Path.Combine(candidate, "nginx.conf")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("deploy/nginx/nginx.conf not found above the test's directory.");
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is not null)
-        {
-            _output.Enqueue(line);
-        }
-    }
+    private static string RepositoryConfiguration() => Path.Combine(RepositoryRoot.Path, "deploy", "nginx");
 
     private async Task WaitUntilListeningAsync()
     {

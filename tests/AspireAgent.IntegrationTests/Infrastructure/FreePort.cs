@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace AspireAgent.IntegrationTests.Redis.Infrastructure;
+namespace AspireAgent.IntegrationTests.Infrastructure;
 
 internal static class FreePort
 {
