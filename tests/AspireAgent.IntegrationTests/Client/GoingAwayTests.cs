@@ -17,7 +17,8 @@ public sealed class GoingAwayTests
             ["Inference:Simulated:TokensPerSecond"] = "400",
             ["Inference:Simulated:TokenCount"] = "200",
         });
-        await using var nodeB = await SharedBusNode.StartAsync(nodeA, "node-b");
+        await using var nodeB = await TestGateway.StartAsync(
+            new Dictionary<string, string?> { ["Gateway:NodeId"] = "node-b" }, withWorker: false, shareBusWith: nodeA);
         await using var balancer = new CuttingProxy(nodeB.HttpBase);
 
         await using var reference = ResilientClients.Create(nodeA.WebSocketUri);

@@ -1,6 +1,7 @@
 using AspireAgent.Bus;
 using AspireAgent.Inference;
 using AspireAgent.ServiceDefaults;
+using Microsoft.AspNetCore.DataProtection;
 using AspireAgent.Socket;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -39,7 +40,8 @@ public sealed class TestGateway : IAsyncDisposable
         TimeProvider? time = null,
         bool withWorker = true,
         bool withServiceDefaults = false,
-        int? socketSendBufferBytes = null)
+        int? socketSendBufferBytes = null,
+        TestGateway? shareBusWith = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -65,6 +67,17 @@ public sealed class TestGateway : IAsyncDisposable
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        if (shareBusWith?.Services is { } shared)
+        {
+            // Another node of the same cluster: registered before the bus and the gateway, which then find them and
+            // add no in-memory ones of their own — the way nodes of the distributed mode share Redis and its key ring.
+            builder.Services.AddSingleton(shared.GetRequiredService<IRequestQueue>());
+            builder.Services.AddSingleton(shared.GetRequiredService<IStreamStore>());
+            builder.Services.AddSingleton(shared.GetRequiredService<IConversationStore>());
+            builder.Services.AddSingleton(shared.GetRequiredService<IStreamSignals>());
+            builder.Services.AddSingleton(shared.GetRequiredService<IDataProtectionProvider>());
         }
 
         if (time is not null)
