@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,11 @@ public static class Extensions
 
     private static void ConfigureOpenTelemetry(this IHostApplicationBuilder builder)
     {
+        // The same paths MapDefaultEndpoints maps, so a moved probe is still kept out of the traces.
+        var endpoints = builder.Configuration.GetSection(ServiceDefaultsOptions.SectionName).Get<ServiceDefaultsOptions>() ?? new();
+        string[] probes = [endpoints.HealthPath, endpoints.AlivePath, endpoints.PrometheusPath];
+        probes = [.. probes.Where(path => !string.IsNullOrEmpty(path))];
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -74,7 +80,7 @@ public static class Extensions
                 .AddSource(builder.Environment.ApplicationName, OwnInstruments)
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Probes would drown the traces that matter.
-                    aspnet.Filter = context => !IsProbe(context.Request.Path))
+                    aspnet.Filter = context => !probes.Any(probe => context.Request.Path.StartsWithSegments(probe)))
                 .AddHttpClientInstrumentation());
 
         // Aspire sets OTEL_EXPORTER_OTLP_ENDPOINT for every resource; without it nothing is exported.
@@ -83,9 +89,6 @@ public static class Extensions
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
     }
-
-    private static bool IsProbe(Microsoft.AspNetCore.Http.PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics");
 
     private static void AddDefaultHealthChecks(this IHostApplicationBuilder builder) =>
         builder.Services.AddHealthChecks()

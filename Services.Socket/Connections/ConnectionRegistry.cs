@@ -9,12 +9,12 @@ namespace AspireAgent.Socket.Connections;
 internal sealed class ConnectionRegistry
 {
     private readonly ConcurrentDictionary<string, ClientConnection> _connections = new(StringComparer.Ordinal);
-    private readonly IOptions<GatewayOptions> options;
+    private readonly IOptions<GatewayOptions> _options;
     private int _reserved;
 
     public ConnectionRegistry(IOptions<GatewayOptions> options, GatewayMetrics metrics)
     {
-        this.options = options;
+        _options = options;
         metrics.Meter.CreateObservableGauge("aspireagent.gateway.outbound.queued", () => _connections.Values.Sum(c => (long)c.Outbox.Count),
             "{message}", "Frames waiting in the outbound lanes of all connections of this node.");
         metrics.Meter.CreateObservableGauge("aspireagent.gateway.connections.capacity", () => (long)options.Value.MaxConnections,
@@ -25,7 +25,7 @@ internal sealed class ConnectionRegistry
 
     public bool TryReserve()
     {
-        if (Interlocked.Increment(ref _reserved) <= options.Value.MaxConnections)
+        if (Interlocked.Increment(ref _reserved) <= _options.Value.MaxConnections)
         {
             return true;
         }

@@ -12,12 +12,12 @@ namespace AspireAgent.Bus.Memory;
 /// </summary>
 internal sealed class MemoryRequestQueue : IRequestQueue
 {
-    private readonly IOptions<BusOptions> options;
+    private readonly IOptions<BusOptions> _options;
     private readonly Channel<ChatRequest> _requests;
 
     public MemoryRequestQueue(IOptions<BusOptions> options, IMeterFactory meters)
     {
-        this.options = options;
+        _options = options;
         _requests = Channel.CreateBounded<ChatRequest>(new BoundedChannelOptions(options.Value.RequestQueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -33,7 +33,7 @@ internal sealed class MemoryRequestQueue : IRequestQueue
         return _requests.Writer.TryWrite(request)
             ? ValueTask.CompletedTask
             : throw new BusOverloadedException(
-                $"The request queue is full ({options.Value.RequestQueueCapacity} waiting); try again shortly.");
+                $"The request queue is full ({_options.Value.RequestQueueCapacity} waiting); try again shortly.");
     }
 
     public async IAsyncEnumerable<RequestLease> ReadAsync(
