@@ -17,22 +17,10 @@ internal sealed class StreamSignalHandler(IStreamStore streams, IStreamSignals s
             return;
         }
 
-        // A stream this connection follows was checked when it was followed; others are looked up.
-        if (!connection.Follows(streamId))
+        if (await IsOwnedAsync(connection, message, streamId))
         {
-            var info = await streams.GetAsync(streamId, connection.Aborted);
-            if (info is null || info.OwnerId != connection.IdentityId)
-            {
-                connection.SendCritical(connection.Error(
-                    info is null ? ErrorCodes.StreamNotFound : ErrorCodes.Forbidden,
-                    info is null ? "The stream does not exist or has expired." : "This stream belongs to another identity.",
-                    replyTo: message.Id,
-                    streamId: streamId));
-                return;
-            }
+            await signals.InterruptAsync(streamId, connection.Aborted);
         }
-
-        await signals.InterruptAsync(streamId, connection.Aborted);
     }
 
     public async ValueTask AcknowledgeAsync(ClientConnection connection, ControlMessage message)
@@ -45,10 +33,38 @@ internal sealed class StreamSignalHandler(IStreamStore streams, IStreamSignals s
             return;
         }
 
-        // Only the relaying connection's acks count: it is the one whose client renders the stream.
+        // Only the relaying connection's acks count: it is the one whose client renders the stream. An ack for
+        // a stream it does not follow is still answered like any other foreign action, then ignored.
         if (connection.Follows(streamId))
         {
+            connection.Acknowledged(streamId, seq);
             await signals.AcknowledgeAsync(streamId, seq, connection.Aborted);
         }
+        else
+        {
+            await IsOwnedAsync(connection, message, streamId);
+        }
+    }
+
+    // A stream this connection follows was checked when it was followed; others are looked up.
+    private async ValueTask<bool> IsOwnedAsync(ClientConnection connection, ControlMessage message, string streamId)
+    {
+        if (connection.Follows(streamId))
+        {
+            return true;
+        }
+
+        var info = await streams.GetAsync(streamId, connection.Aborted);
+        if (info is not null && info.OwnerId == connection.IdentityId)
+        {
+            return true;
+        }
+
+        connection.SendCritical(connection.Error(
+            info is null ? ErrorCodes.StreamNotFound : ErrorCodes.Forbidden,
+            info is null ? "The stream does not exist or has expired." : "This stream belongs to another identity.",
+            replyTo: message.Id,
+            streamId: streamId));
+        return false;
     }
 }

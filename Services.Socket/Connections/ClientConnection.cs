@@ -26,6 +26,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort;
     private readonly StreamRelays _relays;
+    private readonly SlowConsumerWatch _slowConsumer;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CloseRequest? _close;
     private HeartbeatOptions? _heartbeatOptions;
@@ -57,7 +58,8 @@ internal sealed class ClientConnection : IAsyncDisposable
         _logger = logger;
         _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         Outbox = new PriorityOutbox(options.OutboundLaneCapacity, metrics.Dropped);
-        _relays = new StreamRelays(this, streams, options, time, logger);
+        _slowConsumer = new SlowConsumerWatch(Outbox, options.SlowConsumerTimeout);
+        _relays = new StreamRelays(this, streams, options, logger);
         _lastReceivedTicks = time.GetUtcNow().UtcTicks;
     }
 
@@ -113,6 +115,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     public async Task RunAsync()
     {
         var writer = WriteLoopAsync();
+        var slowConsumer = WatchSlowConsumerAsync();
         try
         {
             await ReadLoopAsync();
@@ -132,6 +135,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         await _abort.CancelAsync();
         await _relays.WhenAllStopped();
         await _heartbeatLoop;
+        await slowConsumer;
         _finished.TrySetResult();
     }
 
@@ -185,6 +189,12 @@ internal sealed class ClientConnection : IAsyncDisposable
             StreamId = streamId,
         };
 
+    /// <summary>The client acknowledged chunks of a stream this connection relays: progress for the slow-consumer watch.</summary>
+    public void Acknowledged(string streamId, long seq) => _slowConsumer.Acknowledged(streamId, seq);
+
+    /// <summary>A relay of this connection ended: nothing more of that stream is owed to the client.</summary>
+    internal void StoppedRelaying(string streamId) => _slowConsumer.Stopped(streamId);
+
     /// <summary>Starts relaying a stream from the bus to this client; false when the connection follows too many already.</summary>
     public bool TryFollow(string streamId, StreamPosition from) =>
         _close is null && _relays.TryFollow(streamId, from, _abort.Token);
@@ -217,9 +227,12 @@ internal sealed class ClientConnection : IAsyncDisposable
                 case FrameKind.Closed:
                     return;
                 case FrameKind.TooBig:
+                    // Not return: the client may still be sending the rest of the message. Closing the socket
+                    // under it would reset the connection (1006 at the client); reading on until its close
+                    // frame (or CloseTimeout) completes the close handshake, so the client sees 1009.
                     _metrics.Failure("too_big");
                     RequestClose(CloseCodes.MessageTooBig, $"message larger than {_options.MaxMessageBytes} bytes");
-                    return;
+                    break;
                 case FrameKind.Message when _close is null:
                     await ProcessAsync(frame);
                     break;
@@ -282,7 +295,9 @@ internal sealed class ClientConnection : IAsyncDisposable
             {
                 buffer.ResetWrittenCount();
                 Codec.Encode(message, buffer);
+                _slowConsumer.WriteStarting();
                 await _socket.SendAsync(buffer.WrittenMemory, Codec.FrameType, endOfMessage: true, _abort.Token);
+                _slowConsumer.Written(message);
                 _metrics.Sent(message, _encoding, buffer.WrittenCount, _time.GetUtcNow());
                 if (!IsHeartbeat(message) && IdentityId is not null)
                 {
@@ -304,6 +319,29 @@ internal sealed class ClientConnection : IAsyncDisposable
         {
             // The peer vanished mid-write; the read side sees the same and ends the connection.
             await _abort.CancelAsync();
+        }
+    }
+
+    // A client owed frames that takes none of them for SlowConsumerTimeout is closed (4002), whatever paused
+    // first. Its answers live on in the bus (the producer is paused by the missing acknowledgements), so the
+    // client resumes them after reconnecting; closing frees the relays and the queued frames now.
+    private async Task WatchSlowConsumerAsync()
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(_slowConsumer.CheckInterval, _time);
+            while (await timer.WaitForNextTickAsync(_abort.Token))
+            {
+                if (_close is null && _slowConsumer.IsStalled(_time.GetUtcNow(), ClientAcknowledges))
+                {
+                    _metrics.Failure("slow_consumer");
+                    RequestClose(CloseCodes.SlowConsumer, "slow consumer");
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

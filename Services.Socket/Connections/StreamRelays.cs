@@ -10,9 +10,9 @@ namespace AspireAgent.Socket.Connections;
 /// <summary>
 /// The streams one connection follows: a relay per stream reads the bus from a position and queues each
 /// event in the connection's outbox. A full lane makes the relay wait — that is where a slow client pushes
-/// back — and waiting too long closes the client as a slow consumer. Owned and awaited by the connection.
+/// back. Owned and awaited by the connection, whose slow-consumer watch closes a client that stays behind.
 /// </summary>
-internal sealed class StreamRelays(ClientConnection connection, IStreamStore streams, GatewayOptions options, TimeProvider time, ILogger logger)
+internal sealed class StreamRelays(ClientConnection connection, IStreamStore streams, GatewayOptions options, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, Task> _relays = new(StringComparer.Ordinal);
 
@@ -48,11 +48,9 @@ internal sealed class StreamRelays(ClientConnection connection, IStreamStore str
         {
             await foreach (var message in streams.ReadAsync(streamId, from, aborted))
             {
-                var queued = connection.Outbox.EnqueueAsync(message, aborted);
-                if (!queued.IsCompleted)
-                {
-                    await WaitForRoomAsync(queued.AsTask(), aborted);
-                }
+                // A full lane makes the relay wait; the connection's slow-consumer watch closes a client that
+                // stays behind, which completes the outbox and ends this wait.
+                await connection.Outbox.EnqueueAsync(message, aborted);
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -74,22 +72,8 @@ internal sealed class StreamRelays(ClientConnection connection, IStreamStore str
         finally
         {
             _relays.TryRemove(streamId, out _);
+            connection.StoppedRelaying(streamId);
             done.TrySetResult();
-        }
-    }
-
-    // A client that does not read for SlowConsumerTimeout is closed (4002); its stream lives on in the bus
-    // and the producer is already paused by the missing acknowledgements, so nothing is lost: it can resume.
-    private async Task WaitForRoomAsync(Task queued, CancellationToken aborted)
-    {
-        try
-        {
-            await queued.WaitAsync(options.SlowConsumerTimeout, time, aborted);
-        }
-        catch (TimeoutException)
-        {
-            connection.RequestClose(CloseCodes.SlowConsumer, "slow consumer");
-            throw new OperationCanceledException(aborted);
         }
     }
 }

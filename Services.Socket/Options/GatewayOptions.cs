@@ -41,7 +41,11 @@ public sealed class GatewayOptions
     [Range(1, 1_000_000)]
     public int OutboundLaneCapacity { get; set; } = 256;
 
-    /// <summary>How long a stream may wait for room in a client's outbound queue before the client is closed as a slow consumer (4002).</summary>
+    /// <summary>
+    /// How long a client may be owed frames (queued, being written, or chunks written but not acknowledged)
+    /// without any stream frame going out or any acknowledgement coming in, before it is closed as a slow
+    /// consumer (4002).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan SlowConsumerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

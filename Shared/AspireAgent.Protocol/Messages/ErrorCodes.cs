@@ -33,6 +33,18 @@ public static class ErrorCodes
     /// <summary>The worker pool cannot take the request now.</summary>
     public const string Overloaded = "overloaded";
 
+    /// <summary>
+    /// The identity sent <c>user.message</c>s faster than its rate limit allows; nothing was queued. Retryable
+    /// after <see cref="ErrorMessage.RetryAfterMs"/>.
+    /// </summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>
+    /// The identity (or this connection) already has as many answers in flight and queued as it may; nothing
+    /// was queued. Retryable once one of them ends (<see cref="ErrorMessage.RetryAfterMs"/> is a hint).
+    /// </summary>
+    public const string QuotaExceeded = "quota_exceeded";
+
     /// <summary>An unexpected server fault.</summary>
     public const string Internal = "internal";
 }

@@ -25,6 +25,13 @@ public sealed record ErrorMessage : AgentMessage
     [JsonPropertyName("streamId")]
     public string? StreamId { get; init; }
 
+    /// <summary>
+    /// For a retryable refusal caused by a limit (<c>rate_limited</c>, <c>quota_exceeded</c>): how long to wait
+    /// before sending again, in milliseconds.
+    /// </summary>
+    [JsonPropertyName("retryAfterMs")]
+    public long? RetryAfterMs { get; init; }
+
     [JsonIgnore]
     public override string Type => MessageTypes.Error;
 

@@ -26,6 +26,7 @@ internal static class SampleMessages
         new ControlMessage { Id = "m4", Timestamp = Ts, Action = ControlActions.Resume, Payload = new Dictionary<string, string> { ["streamId"] = "s_1", ["seq"] = "6" } },
         new ControlMessage { Id = "m5", Timestamp = Ts, Action = ControlActions.Ping },
         new ErrorMessage { Id = "m6", Timestamp = Ts, Code = ErrorCodes.Forbidden, Message = "no", Retryable = true, ReplyTo = "m1", StreamId = "s_1" },
+        new ErrorMessage { Id = "m6b", Timestamp = Ts, Code = ErrorCodes.RateLimited, Message = "slow down", Retryable = true, ReplyTo = "m1", RetryAfterMs = 1500 },
         new ErrorMessage { Id = "m7", Timestamp = Ts, Code = ErrorCodes.UnknownType, Message = "what?" },
     ];
 }

@@ -57,12 +57,19 @@ internal static class MessagePackLayout
                 WritePayload(ref w, m.Payload);
                 break;
             case ErrorMessage m:
-                Header(ref w, Kind.Error, m, 5);
+                // retryAfterMs was added to v1 as a sixth field: written only when set, so older readers see
+                // the five they know, and read when present.
+                Header(ref w, Kind.Error, m, m.RetryAfterMs is null ? 5 : 6);
                 w.Write(m.Code);
                 w.Write(m.Message);
                 w.Write(m.Retryable);
                 w.Write(m.ReplyTo);
                 w.Write(m.StreamId);
+                if (m.RetryAfterMs is { } retryAfter)
+                {
+                    w.Write(retryAfter);
+                }
+
                 break;
             default:
                 throw new ArgumentException($"No MessagePack layout for {message.GetType().Name}.", nameof(message));
@@ -85,11 +92,12 @@ internal static class MessagePackLayout
         // Newer peers may append fields; v1 readers skip what they do not know.
         AgentMessage message = (Kind)kind switch
         {
+            // Nil fields are left for the gateway to refuse with invalid_message, as in the other encodings.
             Kind.UserMessage when fields >= 2 => new UserMessage
             {
                 Id = id, Timestamp = timestamp,
-                ConversationId = RequiredString(ref r, "conversationId"),
-                Content = RequiredString(ref r, "content"),
+                ConversationId = r.ReadString() ?? string.Empty,
+                Content = r.ReadString() ?? string.Empty,
             },
             Kind.AssistantStart when fields >= 5 => new AssistantStart
             {
@@ -122,6 +130,7 @@ internal static class MessagePackLayout
                 Retryable = r.ReadBoolean(),
                 ReplyTo = r.ReadString(),
                 StreamId = r.ReadString(),
+                RetryAfterMs = fields >= 6 && !r.TryReadNil() ? r.ReadInt64() : null,
             },
             _ when !Enum.IsDefined((Kind)kind) => throw new UnknownMessageTypeException($"msgpack-kind-{kind}"),
             _ => throw new MalformedFrameException($"Too few fields ({fields}) for message kind {kind}."),
@@ -166,7 +175,8 @@ internal static class MessagePackLayout
     {
         UserMessage or ControlMessage => 2,
         AssistantChunk => 3,
-        AssistantStart or ErrorMessage => 5,
+        AssistantStart => 5,
+        ErrorMessage m => m.RetryAfterMs is null ? 5 : 6,
         AssistantEnd => 8,
         _ => 0,
     };

@@ -59,6 +59,7 @@ internal static class ProtobufMapper
                     Retryable = m.Retryable,
                     ReplyTo = m.ReplyTo ?? string.Empty,
                     StreamId = m.StreamId ?? string.Empty,
+                    RetryAfterMs = m.RetryAfterMs ?? 0,
                 };
                 break;
             default:
@@ -129,6 +130,7 @@ internal static class ProtobufMapper
             Retryable = e.Error.Retryable,
             ReplyTo = NullIfEmpty(e.Error.ReplyTo),
             StreamId = NullIfEmpty(e.Error.StreamId),
+            RetryAfterMs = e.Error.RetryAfterMs > 0 ? e.Error.RetryAfterMs : null,
         },
         _ => throw new UnknownMessageTypeException("protobuf-unknown-body"),
     };
