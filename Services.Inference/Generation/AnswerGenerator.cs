@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using AspireAgent.Bus;
+using AspireAgent.Bus.Turns;
 using AspireAgent.Inference.Batching;
 using AspireAgent.Inference.Diagnostics;
 using AspireAgent.Inference.Models;
@@ -25,7 +26,7 @@ internal sealed partial class AnswerGenerator(
     InferenceModel model,
     TokenBatcher batcher,
     IStreamStore streams,
-    IConversationStore conversations,
+    TurnLifecycle turns,
     IStreamSignals signals,
     IOptions<InferenceOptions> options,
     IOptions<BusOptions> busOptions,
@@ -218,12 +219,9 @@ internal sealed partial class AnswerGenerator(
     // The turn is complete before the client can learn that the answer ended: a client that asks again the
     // moment it sees assistant.end must find the conversation free and its history whole. Completing again
     // after the end (CompleteAsync) finds nothing to do: it is keyed by the stream in progress.
+    // It also stops counting the answer against its owner's quota, so the owner may ask again at once.
     private ValueTask CompleteTurnAsync(ChatRequest request, string content, CancellationToken abandonToken) =>
-        conversations.CompleteTurnAsync(
-            request.ConversationId,
-            request.StreamId,
-            content.Length > 0 ? new ChatTurn(TurnRole.Assistant, content) : null,
-            abandonToken);
+        turns.CompleteAsync(request, content, abandonToken);
 
     /// <summary>
     /// Backpressure at the producer: while the client is a window behind, this loop does not ask the batcher
@@ -282,11 +280,7 @@ internal sealed partial class AnswerGenerator(
         var request = lease.Request;
         try
         {
-            await conversations.CompleteTurnAsync(
-                request.ConversationId,
-                request.StreamId,
-                content is { Length: > 0 } ? new ChatTurn(TurnRole.Assistant, content) : null,
-                abandonToken).ConfigureAwait(false);
+            await turns.CompleteAsync(request, content, abandonToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (!abandonToken.IsCancellationRequested)
         {

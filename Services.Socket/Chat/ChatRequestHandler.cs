@@ -1,22 +1,26 @@
 using AspireAgent.Bus;
+using AspireAgent.Bus.Turns;
 using AspireAgent.Protocol;
 using AspireAgent.Socket.Connections;
 using AspireAgent.Socket.Diagnostics;
 using AspireAgent.Socket.Options;
+using AspireAgent.Socket.Quotas;
 using Microsoft.Extensions.Options;
 
 namespace AspireAgent.Socket.Chat;
 
 /// <summary>
 /// Turns a <c>user.message</c> into a request on the bus and follows the answer's stream. Every refusal
-/// is an <c>error</c> frame that names the message it answers; the connection stays open.
+/// is an <c>error</c> frame that names the message it answers; the connection stays open. Every limit is
+/// checked before anything is queued, cheapest first, so a refused request is never generated.
 /// </summary>
 internal sealed class ChatRequestHandler(
     IConversationStore conversations,
-    IStreamStore streams,
-    IRequestQueue requests,
+    TurnLifecycle turns,
+    UserMessageRateLimiter rateLimiter,
+    GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
-    TimeProvider time,
+    IOptions<QuotaOptions> quotas,
     ILogger<ChatRequestHandler> logger)
 {
     private const int MaxConversationIdLength = 128;
@@ -30,6 +34,23 @@ internal sealed class ChatRequestHandler(
             return;
         }
 
+        if (!rateLimiter.TryAcquire(owner, out var retryAfter))
+        {
+            Refuse(connection, message, "rate_limited", ErrorCodes.RateLimited,
+                "Too many messages from this identity; wait before sending again.", retryAfter);
+            return;
+        }
+
+        // Inbound messages of a connection are handled one at a time, so the room checked here is still
+        // there when the admitted answer is followed below.
+        if (!connection.CanFollowAnother)
+        {
+            Refuse(connection, message, "connection_quota", ErrorCodes.QuotaExceeded,
+                $"This connection already follows {options.Value.MaxStreamsPerConnection} answers; send again once one has ended.",
+                quotas.Value.QuotaRetryAfter);
+            return;
+        }
+
         var ct = connection.Aborted;
         if (await conversations.ClaimAsync(message.ConversationId, owner, ct) == ConversationAccess.Forbidden)
         {
@@ -40,52 +61,48 @@ internal sealed class ChatRequestHandler(
         }
 
         var streamId = "s_" + MessageIds.New();
-        var history = await conversations.TryBeginTurnAsync(
-            message.ConversationId, streamId, new ChatTurn(TurnRole.User, message.Content), ct);
-        if (history is null)
-        {
-            connection.SendCritical(connection.Error(
-                ErrorCodes.ConversationBusy, "An answer is still streaming in this conversation.", retryable: true, replyTo: message.Id));
-            return;
-        }
-
         using var activity = GatewayTelemetry.StartChatRequest(message, streamId, owner);
-
-        var now = time.GetUtcNow();
-        await streams.CreateAsync(
-            new StreamInfo { StreamId = streamId, ConversationId = message.ConversationId, OwnerId = owner, CreatedAt = now }, ct);
-        var request = new ChatRequest
+        var start = new TurnStart
         {
             StreamId = streamId,
             ConversationId = message.ConversationId,
             OwnerId = owner,
             UserMessageId = message.Id,
-            History = history,
-            SubmittedAt = now,
+            Content = message.Content,
             TraceParent = activity?.Id,
         };
 
-        try
+        var admission = await turns.BeginAsync(start, quotas.Value.MaxAnswersPerIdentity, ct);
+        switch (admission.Outcome)
         {
-            await requests.SubmitAsync(request, ct);
+            case TurnOutcome.Started:
+                connection.TryFollow(streamId, StreamPosition.Beginning);
+                break;
+            case TurnOutcome.QuotaExceeded:
+                Refuse(connection, message, "identity_quota", ErrorCodes.QuotaExceeded,
+                    $"This identity already has {quotas.Value.MaxAnswersPerIdentity} answers in flight or queued; send again once one has ended.",
+                    quotas.Value.QuotaRetryAfter);
+                break;
+            case TurnOutcome.Busy:
+                metrics.Refused("busy");
+                connection.SendCritical(connection.Error(
+                    ErrorCodes.ConversationBusy, "An answer is still streaming in this conversation.", retryable: true, replyTo: message.Id));
+                break;
+            case TurnOutcome.Overloaded:
+                metrics.Refused("overloaded");
+                logger.Overloaded(connection.ConnectionId, admission.Reason!);
+                connection.SendCritical(connection.Error(ErrorCodes.Overloaded, admission.Reason!, retryable: true, replyTo: message.Id));
+                break;
         }
-        catch (BusOverloadedException ex)
-        {
-            logger.Overloaded(connection.ConnectionId, ex.Message);
-            await AbandonAsync(request, ct);
-            connection.SendCritical(connection.Error(ErrorCodes.Overloaded, ex.Message, retryable: true, replyTo: message.Id));
-            return;
-        }
+    }
 
-        if (!connection.TryFollow(streamId, StreamPosition.Beginning))
+    private void Refuse(ClientConnection connection, UserMessage message, string reason, string code, string text, TimeSpan retryAfter)
+    {
+        metrics.Refused(reason);
+        connection.SendCritical(connection.Error(code, text, retryable: true, replyTo: message.Id) with
         {
-            connection.SendCritical(connection.Error(
-                ErrorCodes.InvalidMessage,
-                $"This connection already follows {options.Value.MaxStreamsPerConnection} answers; the answer continues and can be resumed.",
-                retryable: true,
-                replyTo: message.Id,
-                streamId: streamId));
-        }
+            RetryAfterMs = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalMilliseconds)),
+        });
     }
 
     private string? Validate(UserMessage message)
@@ -104,30 +121,5 @@ internal sealed class ChatRequestHandler(
         return message.Content.Length > options.Value.MaxUserMessageChars
             ? $"content is longer than {options.Value.MaxUserMessageChars} characters."
             : null;
-    }
-
-    // A stream that no worker will ever write must still end, or its readers would wait forever.
-    private async ValueTask AbandonAsync(ChatRequest request, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await streams.AppendAsync(request.StreamId, new AssistantStart
-        {
-            Id = MessageIds.New(),
-            Timestamp = now,
-            ConversationId = request.ConversationId,
-            StreamId = request.StreamId,
-            Model = "none",
-            ReplyTo = request.UserMessageId,
-        }, ct);
-        await streams.AppendAsync(request.StreamId, new AssistantEnd
-        {
-            Id = MessageIds.New(),
-            Timestamp = now,
-            StreamId = request.StreamId,
-            FullContent = string.Empty,
-            FinishReason = FinishReason.Error,
-            Usage = new Usage(),
-        }, ct);
-        await conversations.CompleteTurnAsync(request.ConversationId, request.StreamId, null, ct);
     }
 }

@@ -81,6 +81,9 @@ internal sealed class ClientConnection : IAsyncDisposable
     /// <summary>Whether this connection relays <paramref name="streamId"/> now.</summary>
     public bool Follows(string streamId) => _relays.Follows(streamId);
 
+    /// <summary>Whether this connection may follow one more answer; checked before a turn is admitted.</summary>
+    public bool CanFollowAnother => _close is null && _relays.HasRoom;
+
     /// <summary>The heartbeat strategy in force; null before the handshake.</summary>
     public HeartbeatStrategy? Heartbeat => _heartbeat?.Schedule.Strategy;
 

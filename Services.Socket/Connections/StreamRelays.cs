@@ -18,6 +18,9 @@ internal sealed class StreamRelays(ClientConnection connection, IStreamStore str
 
     public bool Follows(string streamId) => _relays.ContainsKey(streamId);
 
+    /// <summary>Whether one more stream may be followed (<see cref="GatewayOptions.MaxStreamsPerConnection"/>).</summary>
+    public bool HasRoom => _relays.Count < options.MaxStreamsPerConnection;
+
     /// <summary>Starts relaying; false when the connection already follows this stream or too many others.</summary>
     public bool TryFollow(string streamId, StreamPosition from, CancellationToken aborted)
     {

@@ -24,6 +24,7 @@ public sealed class GatewayMetrics
     private readonly Histogram<double> _latency;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _dropped;
+    private readonly Counter<long> _refusals;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -55,6 +56,8 @@ public sealed class GatewayMetrics
             "Inbound frames refused or outbound frames lost, by reason.");
         _dropped = meter.CreateCounter<long>("aspireagent.gateway.outbound.dropped", "{message}",
             "Low-priority frames shed because their lane was full.");
+        _refusals = meter.CreateCounter<long>("aspireagent.gateway.chat.refusals", "{refusal}",
+            "user.messages refused before anything was queued, by reason: rate_limited, identity_quota, connection_quota, busy, overloaded.");
         Meter = meter;
     }
 
@@ -98,6 +101,9 @@ public sealed class GatewayMetrics
     public void Failure(string reason) => _failures.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Dropped() => _dropped.Add(1);
+
+    /// <summary>A <c>user.message</c> refused by a limit; nothing of it was queued.</summary>
+    public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     private static string LaneName(MessagePriority lane) => lane switch
     {

@@ -6,6 +6,7 @@ using AspireAgent.Socket.Endpoints;
 using AspireAgent.Socket.Heartbeat;
 using AspireAgent.Socket.Identity;
 using AspireAgent.Socket.Options;
+using AspireAgent.Socket.Quotas;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,10 @@ public static class SocketGatewayExtensions
             .Bind(builder.Configuration.GetSection(HeartbeatOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<QuotaOptions>()
+            .Bind(builder.Configuration.GetSection(QuotaOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddDataProtection().SetApplicationName("AspireAgent");
 
@@ -33,6 +38,7 @@ public static class SocketGatewayExtensions
         services.AddSingleton<IdentityTokens>();
         services.AddSingleton<OriginPolicy>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<UserMessageRateLimiter>();
         services.AddSingleton<ChatRequestHandler>();
         services.AddSingleton<StreamResumeHandler>();
         services.AddSingleton<StreamSignalHandler>();

@@ -27,6 +27,20 @@ public sealed class BusOptions
     [Range(2, 10_000)]
     public int MaxHistoryTurns { get; set; } = 40;
 
+    /// <summary>
+    /// How long an answer counts against its identity's quota at most. An answer's count normally ends with
+    /// its turn; this only bounds a count whose answer was lost with its process (a gateway or worker died).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan AnswerQuotaLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a turn may stay begun but not yet submitted. A gateway that dies between the two leaves the
+    /// conversation busy; past this, the next <c>user.message</c> in it takes the turn over.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan TurnStartTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often expired streams and conversations are swept.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);

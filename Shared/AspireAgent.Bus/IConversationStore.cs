@@ -14,8 +14,18 @@ public interface IConversationStore
     /// Returns the history to send to the model (ending with that turn), or null when an answer is already
     /// in progress.
     /// </summary>
+    /// <remarks>
+    /// A turn begun but never confirmed (<see cref="ConfirmTurnAsync"/>) for <see cref="BusOptions.TurnStartTimeout"/>
+    /// was orphaned by a gateway that died before submitting it: it no longer blocks, and this call takes it over.
+    /// </remarks>
     ValueTask<IReadOnlyList<ChatTurn>?> TryBeginTurnAsync(
         string conversationId, string streamId, ChatTurn userTurn, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks the answer in progress as submitted to the workers, so that it is no longer taken over after
+    /// <see cref="BusOptions.TurnStartTimeout"/>; from then on only <see cref="CompleteTurnAsync"/> ends it.
+    /// </summary>
+    ValueTask ConfirmTurnAsync(string conversationId, string streamId, CancellationToken cancellationToken);
 
     /// <summary>Ends the answer in progress, appending the assistant's turn when there is text to keep.</summary>
     ValueTask CompleteTurnAsync(

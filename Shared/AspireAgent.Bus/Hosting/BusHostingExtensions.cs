@@ -24,6 +24,7 @@ public static class BusHostingExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        services.TryAddSingleton<Turns.TurnLifecycle>();
 
         if (services.Any(d => d.ServiceType == typeof(IRequestQueue)))
         {

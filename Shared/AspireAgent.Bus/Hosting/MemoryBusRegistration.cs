@@ -14,10 +14,12 @@ internal static class MemoryBusRegistration
         services.AddSingleton<MemoryStreamStore>();
         services.AddSingleton<MemoryConversationStore>();
         services.AddSingleton<MemoryStreamSignals>();
+        services.AddSingleton<MemoryAnswerQuota>();
         services.AddSingleton<IRequestQueue>(sp => sp.GetRequiredService<MemoryRequestQueue>());
         services.AddSingleton<IStreamStore>(sp => sp.GetRequiredService<MemoryStreamStore>());
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<MemoryConversationStore>());
         services.AddSingleton<IStreamSignals>(sp => sp.GetRequiredService<MemoryStreamSignals>());
+        services.AddSingleton<IAnswerQuota>(sp => sp.GetRequiredService<MemoryAnswerQuota>());
         services.AddHostedService<MemoryBusSweeper>();
     }
 }

@@ -34,6 +34,7 @@ internal static class RedisBusRegistration
         services.AddSingleton<IStreamStore, RedisStreamStore>();
         services.AddSingleton<IConversationStore, RedisConversationStore>();
         services.AddSingleton<IStreamSignals, RedisStreamSignals>();
+        services.AddSingleton<IAnswerQuota, RedisAnswerQuota>();
         // Also connects at start, before the first request needs Redis.
         services.AddHostedService<RedisLeaseKeeper>();
         services.AddHealthChecks().AddCheck<RedisBusHealthCheck>("redis");

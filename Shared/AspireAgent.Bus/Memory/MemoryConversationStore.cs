@@ -29,15 +29,33 @@ internal sealed class MemoryConversationStore(IOptions<BusOptions> options, Time
         var conversation = Find(conversationId);
         lock (conversation)
         {
-            if (conversation.ActiveStreamId is not null)
+            var now = time.GetUtcNow();
+            if (conversation.ActiveStreamId is not null && !(conversation.UnconfirmedSince + options.Value.TurnStartTimeout <= now))
             {
                 return ValueTask.FromResult<IReadOnlyList<ChatTurn>?>(null);
             }
 
             conversation.ActiveStreamId = streamId;
+            conversation.UnconfirmedSince = now;
             conversation.Append(userTurn, options.Value.MaxHistoryTurns, time.GetUtcNow());
             return ValueTask.FromResult<IReadOnlyList<ChatTurn>?>(conversation.Turns.ToArray());
         }
+    }
+
+    public ValueTask ConfirmTurnAsync(string conversationId, string streamId, CancellationToken cancellationToken)
+    {
+        if (_conversations.TryGetValue(conversationId, out var conversation))
+        {
+            lock (conversation)
+            {
+                if (conversation.ActiveStreamId == streamId)
+                {
+                    conversation.UnconfirmedSince = null;
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask CompleteTurnAsync(
@@ -50,6 +68,7 @@ internal sealed class MemoryConversationStore(IOptions<BusOptions> options, Time
                 if (conversation.ActiveStreamId == streamId)
                 {
                     conversation.ActiveStreamId = null;
+                    conversation.UnconfirmedSince = null;
                     if (assistantTurn is not null)
                     {
                         conversation.Append(assistantTurn, options.Value.MaxHistoryTurns, time.GetUtcNow());
@@ -93,6 +112,9 @@ internal sealed class MemoryConversationStore(IOptions<BusOptions> options, Time
         public List<ChatTurn> Turns { get; } = [];
 
         public string? ActiveStreamId { get; set; }
+
+        /// <summary>When the answer in progress was begun, until it is confirmed as submitted.</summary>
+        public DateTimeOffset? UnconfirmedSince { get; set; }
 
         public DateTimeOffset LastActivity { get; private set; } = createdAt;
 

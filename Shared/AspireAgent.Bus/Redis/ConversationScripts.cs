@@ -21,18 +21,28 @@ internal static class ConversationScripts
         """;
 
     /// <summary>
-    /// KEYS: meta, turns. ARGV: stream id, user turn, max turns, time to live (ms). The history ending with the
-    /// user turn, or nil when an answer is in progress; an error when the conversation was never claimed.
+    /// KEYS: meta, turns. ARGV: stream id, user turn, max turns, time to live (ms), now (ms), turn start
+    /// timeout (ms). The history ending with the user turn, or nil when an answer is in progress; an error when
+    /// the conversation was never claimed. An answer begun but unconfirmed ('begun' set) for the timeout is
+    /// taken over: its gateway died before submitting it.
     /// </summary>
     public const string BeginTurn = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('UNCLAIMED conversation') end
-        if redis.call('HEXISTS', KEYS[1], 'active') == 1 then return nil end
-        redis.call('HSET', KEYS[1], 'active', ARGV[1])
+        local m = redis.call('HMGET', KEYS[1], 'active', 'begun')
+        if m[1] and not (m[2] and tonumber(m[2]) + tonumber(ARGV[6]) <= tonumber(ARGV[5])) then return nil end
+        redis.call('HSET', KEYS[1], 'active', ARGV[1], 'begun', ARGV[5])
         redis.call('RPUSH', KEYS[2], ARGV[2])
         redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         return redis.call('LRANGE', KEYS[2], 0, -1)
+        """;
+
+    /// <summary>KEYS: meta. ARGV: stream id. Confirms the answer in progress as submitted, if it is this stream's.</summary>
+    public const string ConfirmTurn = """
+        if redis.call('HGET', KEYS[1], 'active') ~= ARGV[1] then return 0 end
+        redis.call('HDEL', KEYS[1], 'begun')
+        return 1
         """;
 
     /// <summary>
@@ -41,7 +51,7 @@ internal static class ConversationScripts
     /// </summary>
     public const string CompleteTurn = """
         if redis.call('HGET', KEYS[1], 'active') ~= ARGV[1] then return 0 end
-        redis.call('HDEL', KEYS[1], 'active')
+        redis.call('HDEL', KEYS[1], 'active', 'begun')
         if ARGV[2] ~= '' then
             redis.call('RPUSH', KEYS[2], ARGV[2])
             redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)

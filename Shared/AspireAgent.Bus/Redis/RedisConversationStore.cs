@@ -7,7 +7,7 @@ namespace AspireAgent.Bus.Redis;
 /// Conversations in Redis, shared by every gateway and worker, dropped after
 /// <see cref="BusOptions.ConversationRetention"/> without activity (a key expiry, refreshed on each turn).
 /// </summary>
-internal sealed class RedisConversationStore(RedisConnection redis, IOptions<BusOptions> options) : IConversationStore
+internal sealed class RedisConversationStore(RedisConnection redis, IOptions<BusOptions> options, TimeProvider time) : IConversationStore
 {
     public async ValueTask<ConversationAccess> ClaimAsync(string conversationId, string ownerId, CancellationToken cancellationToken)
     {
@@ -29,7 +29,10 @@ internal sealed class RedisConversationStore(RedisConnection redis, IOptions<Bus
         try
         {
             result = await redis.Database.ScriptEvaluateAsync(
-                ConversationScripts.BeginTurn, Keys(conversationId), [streamId, Encode(userTurn), options.Value.MaxHistoryTurns, RetentionMs])
+                ConversationScripts.BeginTurn, Keys(conversationId), [
+                    streamId, Encode(userTurn), options.Value.MaxHistoryTurns, RetentionMs,
+                    time.GetUtcNow().ToUnixTimeMilliseconds(), (long)options.Value.TurnStartTimeout.TotalMilliseconds,
+                ])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException exception) when (exception.Message.StartsWith("UNCLAIMED", StringComparison.Ordinal))
@@ -39,6 +42,10 @@ internal sealed class RedisConversationStore(RedisConnection redis, IOptions<Bus
 
         return result.IsNull ? null : ((RedisResult[])result!).Select(turn => Decode((string)turn!)).ToArray();
     }
+
+    public async ValueTask ConfirmTurnAsync(string conversationId, string streamId, CancellationToken cancellationToken) =>
+        await redis.Database.ScriptEvaluateAsync(ConversationScripts.ConfirmTurn, [redis.Keys.ConversationMeta(conversationId)], [streamId])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
 
     public async ValueTask CompleteTurnAsync(
         string conversationId, string streamId, ChatTurn? assistantTurn, CancellationToken cancellationToken) =>

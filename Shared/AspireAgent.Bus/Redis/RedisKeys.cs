@@ -28,6 +28,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Acknowledgements and interrupts, published for the stream's producer.</summary>
     public RedisChannel StreamSignals(string streamId) => RedisChannel.Literal($"{prefix}{{s:{streamId}}}:signals");
 
+    /// <summary>A sorted set: the owner's answers in flight and queued, scored by their expiry (ms).</summary>
+    public RedisKey OwnerAnswers(string ownerId) => $"{prefix}{{o:{ownerId}}}:answers";
+
     public RedisKey ConversationMeta(string conversationId) => $"{prefix}{{c:{conversationId}}}:meta";
 
     public RedisKey ConversationTurns(string conversationId) => $"{prefix}{{c:{conversationId}}}:turns";

@@ -28,6 +28,9 @@ internal sealed class TurnRecorder(IConversationStore inner) : IConversationStor
         string conversationId, string streamId, ChatTurn userTurn, CancellationToken cancellationToken) =>
         inner.TryBeginTurnAsync(conversationId, streamId, userTurn, cancellationToken);
 
+    public ValueTask ConfirmTurnAsync(string conversationId, string streamId, CancellationToken cancellationToken) =>
+        inner.ConfirmTurnAsync(conversationId, streamId, cancellationToken);
+
     public async ValueTask CompleteTurnAsync(
         string conversationId, string streamId, ChatTurn? assistantTurn, CancellationToken cancellationToken)
     {

@@ -77,6 +77,7 @@ public sealed class TestGateway : IAsyncDisposable
             builder.Services.AddSingleton(shared.GetRequiredService<IStreamStore>());
             builder.Services.AddSingleton(shared.GetRequiredService<IConversationStore>());
             builder.Services.AddSingleton(shared.GetRequiredService<IStreamSignals>());
+            builder.Services.AddSingleton(shared.GetRequiredService<IAnswerQuota>());
             builder.Services.AddSingleton(shared.GetRequiredService<IDataProtectionProvider>());
         }
 

@@ -188,7 +188,7 @@ public sealed partial class AnswerGeneratorTests
             new InferenceModel(client, "scripted", isSimulated: false, endpoint: null),
             new TokenBatcher(inference, _time),
             _streams,
-            _conversations,
+            TestTurns.Lifecycle(_conversations, _streams, bus, _time),
             _signals,
             inference,
             bus,

@@ -179,7 +179,7 @@ public sealed class AnswerTakeoverTests
             new InferenceModel(client, "scripted", isSimulated: false, endpoint: null),
             new TokenBatcher(inference, _time),
             streams ?? _streams,
-            _conversations,
+            TestTurns.Lifecycle(_conversations, streams ?? _streams, _bus, _time),
             _signals,
             inference,
             _bus,
