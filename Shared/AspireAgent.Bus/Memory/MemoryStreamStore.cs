@@ -76,6 +76,9 @@ internal sealed class MemoryStreamStore(IOptions<BusOptions> options, TimeProvid
         _streams.Values.Where(s => s.Info.ConversationId == conversationId)
             .OrderByDescending(s => s.Info.CreatedAt).Select(s => s.Info.StreamId).FirstOrDefault();
 
+    /// <summary>Streams <paramref name="ownerId"/> has in this store, for diagnostics and tests.</summary>
+    public int CountOwnedBy(string ownerId) => _streams.Values.Count(s => s.Info.OwnerId == ownerId);
+
     /// <summary>What the stream holds now, without waiting for more.</summary>
     public IReadOnlyList<AgentMessage> Snapshot(string streamId)
     {
