@@ -9,7 +9,7 @@ namespace AspireAgent.Socket.Chat;
 /// <c>resume {streamId, seq}</c>: replays what the client missed after <c>seq</c> (or from the start when
 /// <c>seq</c> is absent), then follows the stream live. Works on any node, because the stream lives in the bus.
 /// </summary>
-internal sealed class StreamResumeHandler(IStreamStore streams, Diagnostics.GatewayMetrics metrics)
+internal sealed class StreamResumeHandler(IStreamStore streams, IStreamSignals signals, Diagnostics.GatewayMetrics metrics)
 {
     public async ValueTask HandleAsync(ClientConnection connection, ControlMessage message)
     {
@@ -46,6 +46,14 @@ internal sealed class StreamResumeHandler(IStreamStore streams, Diagnostics.Gate
         var from = seqText is null ? StreamPosition.Beginning : StreamPosition.AfterChunk(seq);
         var followed = connection.TryFollow(streamId, from);
         metrics.Resume(followed ? "resumed" : "refused");
+        if (followed && !connection.ClientAcknowledges && seq >= 0)
+        {
+            // The client has every chunk up to seq. Without flow=ack the gateway acknowledges for it, but only
+            // what it writes: an answer paused with all its chunks already delivered (its reader was closed as a
+            // slow consumer) would otherwise wait for an acknowledgement nobody sends.
+            await signals.AcknowledgeAsync(streamId, seq, connection.Aborted);
+        }
+
         if (!followed)
         {
             connection.SendCritical(connection.Error(
