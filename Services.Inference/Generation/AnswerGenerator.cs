@@ -67,7 +67,8 @@ internal sealed partial class AnswerGenerator(
                 return;
             }
 
-            var writer = new AnswerStreamWriter(streams, producer, request, busOptions.Value.MaxChunksPerStream, time);
+            var writer = new AnswerStreamWriter(
+                streams, producer, request, busOptions.Value.MaxChunksPerStream, busOptions.Value.MaxBytesPerStream, time);
             var done = producer.Attempt > options.Value.MaxAttempts
                 ? await GiveUpAsync(writer, abandonToken).ConfigureAwait(false)
                 : await AttemptAsync(writer, stoppingToken, abandonToken).ConfigureAwait(false);
@@ -174,7 +175,7 @@ internal sealed partial class AnswerGenerator(
             // Not cancelled by a stop: the batcher drains what the model already sent, so it reaches the stream.
             await foreach (var delta in batcher.BatchAsync(tokens.Reader, abandonToken).ConfigureAwait(false))
             {
-                if (writer.IsFull)
+                if (!writer.Fits(delta))
                 {
                     run.Stop(StopCause.ChunkLimit);
                     break;

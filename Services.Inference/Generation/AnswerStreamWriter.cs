@@ -16,10 +16,12 @@ namespace AspireAgent.Inference.Generation;
 /// from the stream whether it landed, and goes on: the answer continues without a reset. Only if that fails
 /// too does the failure reach the generator, which starts a new attempt.
 /// </remarks>
-internal sealed class AnswerStreamWriter(IStreamStore streams, StreamProducer producer, ChatRequest request, int maxChunks, TimeProvider time)
+internal sealed class AnswerStreamWriter(
+    IStreamStore streams, StreamProducer producer, ChatRequest request, int maxChunks, long maxBytes, TimeProvider time)
 {
     private readonly StringBuilder _content = new();
     private StreamProducer _producer = producer;
+    private long _textBytes;
 
     public ChatRequest Request => request;
 
@@ -32,8 +34,11 @@ internal sealed class AnswerStreamWriter(IStreamStore streams, StreamProducer pr
     /// <summary>Chunks in the stream, earlier attempts' included: the next chunk's seq.</summary>
     public long ChunkCount { get; private set; } = producer.NextSeq;
 
-    /// <summary>No chunk may follow; the next delta is dropped and the answer ends with <c>length</c>.</summary>
-    public bool IsFull => ChunkCount >= maxChunks;
+    /// <summary>
+    /// Whether <paramref name="delta"/> may follow within the stream's chunk and byte limits; when not, it is
+    /// dropped and the answer ends with <c>length</c>. Only this attempt's text counts toward the bytes.
+    /// </summary>
+    public bool Fits(string delta) => ChunkCount < maxChunks && _textBytes + Encoding.UTF8.GetByteCount(delta) <= maxBytes;
 
     /// <summary>This attempt's text.</summary>
     public string Content => _content.ToString();
@@ -75,6 +80,7 @@ internal sealed class AnswerStreamWriter(IStreamStore streams, StreamProducer pr
         var chunk = new AssistantChunk { Id = MessageIds.New(), Timestamp = Now(), StreamId = request.StreamId, Seq = seq, Delta = delta };
         await WriteAsync(chunk, landed: state => state.NextSeq > seq, cancellationToken).ConfigureAwait(false);
         _content.Append(delta);
+        _textBytes += Encoding.UTF8.GetByteCount(delta);
         ChunkCount++;
     }
 

@@ -8,7 +8,7 @@ internal enum StopCause
     /// <summary><see cref="InferenceOptions.MaxAnswerDuration"/> passed: finish reason <c>length</c>.</summary>
     Deadline,
 
-    /// <summary>The stream reached <c>Bus:MaxChunksPerStream</c>: finish reason <c>length</c>.</summary>
+    /// <summary>The stream reached <c>Bus:MaxChunksPerStream</c> or <c>Bus:MaxBytesPerStream</c>: finish reason <c>length</c>.</summary>
     ChunkLimit,
 
     /// <summary>The worker is stopping: finish reason <c>error</c>.</summary>

@@ -23,6 +23,14 @@ public sealed class BusOptions
     [Range(1, 10_000_000)]
     public int MaxChunksPerStream { get; set; } = 100_000;
 
+    /// <summary>
+    /// UTF-8 bytes of answer text one stream may hold (its chunks' deltas; <c>assistant.end</c> repeats them
+    /// once more), so a retained or paused stream is bounded in memory as well as in chunks. A longer answer
+    /// ends with finish reason <c>length</c>.
+    /// </summary>
+    [Range(1024, 1L << 30)]
+    public long MaxBytesPerStream { get; set; } = 4L * 1024 * 1024;
+
     /// <summary>Turns kept per conversation (oldest dropped first), which bounds the prompt sent to the model.</summary>
     [Range(2, 10_000)]
     public int MaxHistoryTurns { get; set; } = 40;

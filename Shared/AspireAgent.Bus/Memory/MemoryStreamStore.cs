@@ -14,7 +14,7 @@ internal sealed class MemoryStreamStore(IOptions<BusOptions> options, TimeProvid
 
     public ValueTask CreateAsync(StreamInfo info, CancellationToken cancellationToken)
     {
-        if (!_streams.TryAdd(info.StreamId, new StreamLog(info, options.Value.MaxChunksPerStream)))
+        if (!_streams.TryAdd(info.StreamId, new StreamLog(info, options.Value.MaxChunksPerStream, options.Value.MaxBytesPerStream)))
         {
             throw new InvalidOperationException($"Stream '{info.StreamId}' already exists.");
         }

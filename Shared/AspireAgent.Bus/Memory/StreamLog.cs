@@ -7,13 +7,14 @@ namespace AspireAgent.Bus.Memory;
 /// first chunk of each takeover), <c>assistant.end</c>. Readers wait on <see cref="_changed"/>, which is
 /// replaced (and completed) on every append, so any number of readers follow without a queue per reader.
 /// </summary>
-internal sealed class StreamLog(StreamInfo info, int maxChunks)
+internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
 {
     private readonly Lock _gate = new();
     private readonly List<AgentMessage> _events = [];
     private readonly List<long> _resets = [];
     private TaskCompletionSource _changed = NewSignal();
     private long _nextSeq;
+    private long _textBytes;
     private long _epoch;
     private long _attempt;
 
@@ -65,6 +66,13 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks)
                         throw new InvalidOperationException($"Stream '{Info.StreamId}' reached its limit of {maxChunks} chunks.");
                     }
 
+                    var bytes = System.Text.Encoding.UTF8.GetByteCount(chunk.Delta);
+                    if (_textBytes + bytes > maxBytes)
+                    {
+                        throw new InvalidOperationException($"Stream '{Info.StreamId}' reached its limit of {maxBytes} bytes.");
+                    }
+
+                    _textBytes += bytes;
                     _nextSeq++;
                     break;
                 case ControlMessage when started && StreamReset.TryRead(message, out var resetSeq) && resetSeq == _nextSeq:

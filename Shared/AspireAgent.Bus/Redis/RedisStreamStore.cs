@@ -117,6 +117,8 @@ internal sealed class RedisStreamStore(
                 busOptions.Value.MaxChunksPerStream,
                 time.GetUtcNow().ToUnixTimeMilliseconds(),
                 Milliseconds(options.Value.OpenStreamTimeToLive),
+                message is AssistantChunk text ? System.Text.Encoding.UTF8.GetByteCount(text.Delta) : 0,
+                busOptions.Value.MaxBytesPerStream,
             ]).WaitAsync(cancellationToken).ConfigureAwait(false);
 
         switch (outcome)
@@ -130,7 +132,8 @@ internal sealed class RedisStreamStore(
             case "ended":
                 throw new InvalidOperationException($"Stream '{streamId}' has ended; nothing can follow its end.");
             case "limit":
-                throw new InvalidOperationException($"Stream '{streamId}' reached its limit of {busOptions.Value.MaxChunksPerStream} chunks.");
+                throw new InvalidOperationException(
+                    $"Stream '{streamId}' reached its limit of {busOptions.Value.MaxChunksPerStream} chunks or {busOptions.Value.MaxBytesPerStream} bytes.");
             default:
                 throw new InvalidOperationException($"Stream '{streamId}' does not accept {Describe(message)} now ({outcome}).");
         }

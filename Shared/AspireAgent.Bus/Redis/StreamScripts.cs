@@ -17,11 +17,11 @@ internal static class StreamScripts
 
     /// <summary>
     /// KEYS: meta, events. ARGV: epoch ('' for an unfenced append), kind (s start, c chunk, r reset, e end),
-    /// seq, event bytes, live channel, retention (ms), max chunks, now (ms), open stream time to live (ms).
-    /// Returns ok, missing, fenced, ended, order or limit.
+    /// seq, event bytes, live channel, retention (ms), max chunks, now (ms), open stream time to live (ms),
+    /// the chunk's text bytes, max text bytes. Returns ok, missing, fenced, ended, order or limit.
     /// </summary>
     public const string Append = """
-        local m = redis.call('HMGET', KEYS[1], 'epoch', 'next', 'minor', 'started', 'ended')
+        local m = redis.call('HMGET', KEYS[1], 'epoch', 'next', 'minor', 'started', 'ended', 'bytes')
         if not m[1] then return 'missing' end
         if ARGV[1] ~= '' and m[1] ~= ARGV[1] then return 'fenced' end
         if m[5] then return 'ended' end
@@ -40,9 +40,11 @@ internal static class StreamScripts
         elseif kind == 'c' then
             if tonumber(ARGV[3]) ~= nextSeq then return 'order' end
             if nextSeq >= tonumber(ARGV[7]) then return 'limit' end
+            local bytes = tonumber(m[6] or '0') + tonumber(ARGV[10])
+            if bytes > tonumber(ARGV[11]) then return 'limit' end
             nextSeq = nextSeq + 1
             id = string.format('%d-0', nextSeq)
-            redis.call('HSET', KEYS[1], 'next', nextSeq, 'minor', 0)
+            redis.call('HSET', KEYS[1], 'next', nextSeq, 'minor', 0, 'bytes', bytes)
         elseif kind == 'r' then
             if tonumber(ARGV[3]) ~= nextSeq then return 'order' end
             minor = minor + 1

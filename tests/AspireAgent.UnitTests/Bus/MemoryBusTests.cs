@@ -54,6 +54,19 @@ public sealed class MemoryBusTests
     }
 
     [Fact]
+    public async Task The_log_refuses_a_chunk_that_would_pass_the_byte_limit()
+    {
+        var store = new MemoryStreamStore(Options.Create(new BusOptions { MaxBytesPerStream = 1024 }), _time);
+        await store.CreateAsync(new StreamInfo { StreamId = "s", ConversationId = "c", OwnerId = "o", CreatedAt = _time.GetUtcNow() }, _ct);
+        await store.AppendAsync("s", Start("s"), _ct);
+        await store.AppendAsync("s", Chunk("s", 0) with { Delta = new string('é', 500) }, _ct);
+
+        // 1,000 bytes held ('é' is two bytes in UTF-8): 25 more would pass 1,024, 24 fit.
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.AppendAsync("s", Chunk("s", 1) with { Delta = new string('x', 25) }, _ct));
+        await store.AppendAsync("s", Chunk("s", 1) with { Delta = new string('x', 24) }, _ct);
+    }
+
+    [Fact]
     public async Task A_stream_in_progress_is_never_expired()
     {
         var store = await StoreWithStreamAsync("s");

@@ -133,6 +133,24 @@ public sealed partial class AnswerGeneratorTests
     }
 
     [Fact]
+    public async Task The_byte_limit_ends_with_length_before_the_chunk_that_would_pass_it()
+    {
+        // 1,024 bytes allowed: two chunks of 500 fit, the third would not.
+        var delta = new string('x', 500);
+        var model = new ScriptedChatClient(ct => Stalling(ct, Text(delta), Text(delta), Text(delta)));
+        var generator = Generator(model, maxBytes: 1024, maxChars: 500);
+        var lease = await SubmitAsync("Too big");
+
+        await generator.GenerateAsync(lease, CancellationToken.None, CancellationToken.None).WaitAsync(Wait, _test);
+
+        var end = await EndAsync(lease);
+        Assert.Equal(FinishReason.Length, end.FinishReason);
+        Assert.Equal(delta + delta, end.FullContent);
+        Assert.Equal(2, end.ChunkCount);
+        await model.Cancelled.WaitAsync(Wait, _test);
+    }
+
+    [Fact]
     public async Task The_answer_deadline_ends_with_length_on_the_injected_clock()
     {
         var model = new ScriptedChatClient(ct => Stalling(ct, Text("slow")));
@@ -173,14 +191,15 @@ public sealed partial class AnswerGeneratorTests
     }
 
     private AnswerGenerator Generator(
-        IChatClient client, int maxChunks = 1000, TimeSpan? maxAnswerDuration = null, int window = 64, TimeSpan? maxPause = null)
+        IChatClient client, int maxChunks = 1000, TimeSpan? maxAnswerDuration = null, int window = 64, TimeSpan? maxPause = null,
+        long maxBytes = 1 << 20, int maxChars = 1)
     {
-        var bus = Options.Create(new BusOptions { MaxChunksPerStream = maxChunks });
+        var bus = Options.Create(new BusOptions { MaxChunksPerStream = maxChunks, MaxBytesPerStream = maxBytes });
         _streams = new MemoryStreamStore(bus, _time);
         _conversations = new MemoryConversationStore(bus, _time);
         var inference = Options.Create(new InferenceOptions
         {
-            Batching = { MaxChars = 1, MaxDelay = TimeSpan.FromMinutes(1) },
+            Batching = { MaxChars = maxChars, MaxDelay = TimeSpan.FromMinutes(1) },
             MaxAnswerDuration = maxAnswerDuration ?? TimeSpan.FromMinutes(5),
             Backpressure = { Window = window, MaxPause = maxPause ?? TimeSpan.FromMinutes(2) },
         });
