@@ -29,7 +29,7 @@ public sealed class BusOptions
     /// ends with finish reason <c>length</c>.
     /// </summary>
     [Range(1024, 1L << 30)]
-    public long MaxBytesPerStream { get; set; } = 4L * 1024 * 1024;
+    public long MaxBytesPerStream { get; set; } = 2L * 1024 * 1024;
 
     /// <summary>Turns kept per conversation (oldest dropped first), which bounds the prompt sent to the model.</summary>
     [Range(2, 10_000)]
