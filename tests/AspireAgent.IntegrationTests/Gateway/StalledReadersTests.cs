@@ -28,6 +28,7 @@ public sealed class StalledReadersTests
         });
         var registry = gateway.Services.GetRequiredService<ConnectionRegistry>();
         var rssBefore = Environment.WorkingSet;
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
 
         // Each reads the start and a few chunks, then reads nothing and acknowledges nothing.
         var stalled = await Task.WhenAll(Enumerable.Range(0, Clients).Select(async i =>
@@ -49,9 +50,12 @@ public sealed class StalledReadersTests
         }
 
         Assert.All(registry.Snapshot(), c => Assert.Equal(CloseCodes.SlowConsumer, c.CloseStatus));
+        // Both ends of every socket live in this process, so these bound the server's share from above.
         var rssGrowth = Environment.WorkingSet - rssBefore;
+        var heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{Clients} stalled readers closed within {Stopwatch.GetElapsedTime(lastStall).TotalSeconds:F1} s of the last stall; working set grew {rssGrowth / 1024 / 1024} MiB");
+            $"{Clients} stalled readers closed within {Stopwatch.GetElapsedTime(lastStall).TotalSeconds:F1} s of the last stall; " +
+            $"working set grew {rssGrowth / 1024 / 1024} MiB, GC heap {heapGrowth / 1024 / 1024} MiB (of which {Clients} MiB are the test clients' receive buffers)");
         Assert.True(rssGrowth < 256L * 1024 * 1024, $"working set grew {rssGrowth / 1024 / 1024} MiB");
 
         // Each then reads what was already on its socket, sees 4002, and resumes the answer from where it stopped.
