@@ -77,20 +77,7 @@ public sealed class StalledReadersTests
                 [ControlKeys.StreamId] = s.Start.StreamId,
                 [ControlKeys.Seq] = s.Chunks[^1].Seq.ToString(CultureInfo.InvariantCulture),
             }));
-            AssistantEnd? end = null;
-            while (end is null)
-            {
-                switch (await back.ReceiveAsync<AgentMessage>(m => m is AssistantChunk c && c.StreamId == s.Start.StreamId
-                           || m is AssistantEnd e && e.StreamId == s.Start.StreamId))
-                {
-                    case AssistantChunk chunk:
-                        s.Chunks.Add(chunk);
-                        break;
-                    case AssistantEnd ended:
-                        end = ended;
-                        break;
-                }
-            }
+            var end = await back.ReadRestAsync(s.Start.StreamId, s.Chunks);
 
             Assert.Equal(Enumerable.Range(0, s.Chunks.Count).Select(i => (long)i), s.Chunks.Select(c => c.Seq));
             Assert.Equal(FinishReason.Stop, end.FinishReason);

@@ -204,16 +204,23 @@ public sealed class WireClient : IAsyncDisposable
     {
         var start = await ReceiveAsync<AssistantStart>(m => m is AssistantStart s && (replyTo is null || s.ReplyTo == replyTo));
         var chunks = new List<AssistantChunk>();
+        var end = await ReadRestAsync(start.StreamId, chunks);
+        return new Answer(start, chunks, end);
+    }
+
+    /// <summary>Adds the stream's chunks to <paramref name="chunks"/> until its end (after a resume, say), and returns the end.</summary>
+    public async Task<AssistantEnd> ReadRestAsync(string streamId, List<AssistantChunk> chunks)
+    {
         while (true)
         {
-            switch (await ReceiveAsync<AgentMessage>(m => m is AssistantChunk c && c.StreamId == start.StreamId
-                       || m is AssistantEnd e && e.StreamId == start.StreamId))
+            switch (await ReceiveAsync<AgentMessage>(m => m is AssistantChunk c && c.StreamId == streamId
+                       || m is AssistantEnd e && e.StreamId == streamId))
             {
                 case AssistantChunk chunk:
                     chunks.Add(chunk);
                     break;
                 case AssistantEnd end:
-                    return new Answer(start, chunks, end);
+                    return end;
             }
         }
     }
