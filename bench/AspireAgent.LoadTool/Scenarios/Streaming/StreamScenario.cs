@@ -43,6 +43,11 @@ internal static class StreamScenario
                 {
                     // One worker answers every stream at once, as the SignalR hub does (256 is the option's ceiling).
                     ["Inference__Concurrency"] = Math.Min(256, streams).ToString(CultureInfo.InvariantCulture),
+
+                    // Each load client asks back to back, far faster than a person: the per-identity rate limit
+                    // (measured by FairnessTests, not here) would refuse it after its burst.
+                    ["Gateway__Quotas__MessageBurst"] = "100000",
+                    ["Gateway__Quotas__MessageRefillInterval"] = "00:00:00.001",
                 }).With(common);
             await using var server = await ServerProcess.StartAsync(target, common.BasePort, common.Configuration, env, cancellationToken);
             var plans = Enumerable.Range(0, streams)
