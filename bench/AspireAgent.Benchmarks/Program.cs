@@ -15,5 +15,11 @@ if (args is ["streams", ..])
     return StreamMemory.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
 }
 
+// "streams-redis <connection string>": the same in Redis, written through the real Redis bus.
+if (args is ["streams-redis", var connection, ..])
+{
+    return await RedisStreamMemory.RunAsync(connection, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(AspireAgent.Benchmarks.Codecs.CodecBenchmarks).Assembly).Run(args);
 return 0;
