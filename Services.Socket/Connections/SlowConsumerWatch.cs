@@ -83,7 +83,7 @@ internal sealed class SlowConsumerWatch(PriorityOutbox outbox, TimeSpan timeout)
     private bool IsOwing(bool clientAcknowledges) =>
         outbox.Count > 0
         || Volatile.Read(ref _writing) == 1
-        || (clientAcknowledges && _deliveries.Values.Any(d => d.Sent > d.Acknowledged));
+        || (clientAcknowledges && !_deliveries.IsEmpty && _deliveries.Any(d => d.Value.Sent > d.Value.Acknowledged));
 
     private sealed class Delivery
     {

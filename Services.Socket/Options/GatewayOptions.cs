@@ -49,7 +49,7 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan SlowConsumerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Answers one connection may follow at once.</summary>
+    /// <summary>Answers one connection may follow at once; past it, <c>user.message</c> gets <c>quota_exceeded</c>.</summary>
     [Range(1, 1000)]
     public int MaxStreamsPerConnection { get; set; } = 8;
 
