@@ -11,6 +11,7 @@ namespace AspireAgent.IntegrationTests.Gateway;
 /// Clients that stop reading mid-answer with <c>flow=ack</c>: the producer's 64-chunk window pauses the answer
 /// long before any outbound lane fills, which used to leave them open for ever (issue 13).
 /// </summary>
+[Collection(MeasuredCollection.Name)]
 public sealed class StalledReadersTests
 {
     private const int Clients = 200;
