@@ -327,7 +327,8 @@ internal sealed class ClientConnection : IAsyncDisposable
 
     // A client owed frames that takes none of them for SlowConsumerTimeout is closed (4002), whatever paused
     // first. Its answers live on in the bus (the producer is paused by the missing acknowledgements), so the
-    // client resumes them after reconnecting; closing frees the relays and the queued frames now.
+    // client resumes them after reconnecting. Closing drops the queued frames at once, and frees the relays at
+    // once when they wait for room, otherwise when the close handshake ends (at most CloseTimeout).
     private async Task WatchSlowConsumerAsync()
     {
         try
