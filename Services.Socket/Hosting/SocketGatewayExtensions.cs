@@ -25,6 +25,7 @@ public static class SocketGatewayExtensions
             .Bind(builder.Configuration.GetSection(HeartbeatOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.AddGatewayAuthentication();
         services.TryAddSingleton(TimeProvider.System);
         services.AddDataProtection().SetApplicationName("AspireAgent");
 
