@@ -4,6 +4,7 @@ using AspireAgent.IntegrationTests.Client;
 using AspireAgent.IntegrationTests.Infrastructure;
 using AspireAgent.Protocol;
 using AspireAgent.Protocol.Client;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace AspireAgent.IntegrationTests.Gateway;
@@ -74,6 +75,23 @@ public sealed class BearerTokenTests
 
         Assert.Equal("bob", browser.IdentityId);
         Assert.StartsWith("u_", anonymous.IdentityId);
+    }
+
+    [Fact]
+    public async Task A_token_in_the_query_is_never_logged()
+    {
+        using var logs = new FakeLoggerProvider();
+        await using var gateway = await TestGateway.StartAsync(_tokens.GatewaySettings(), withWorker: false, logs: logs);
+        var token = _tokens.Mint("bob");
+
+        await using (var client = await WireClient.ConnectAndHelloAsync(new Uri($"{gateway.WebSocketUri}?access_token={token}")))
+        {
+            Assert.Equal("bob", client.IdentityId);
+        }
+
+        var written = logs.Collector.GetSnapshot();
+        Assert.NotEmpty(written);
+        Assert.DoesNotContain(written, record => record.Message.Contains(token[..20], StringComparison.Ordinal));
     }
 
     [Fact]
