@@ -146,5 +146,9 @@ wait "${pid[loadtool]}"
 status=$?
 unset 'pid[loadtool]'
 tail -40 "$out/chaos.log"
+for node in "$out"/node-*.log; do
+  log "$(basename "$node" .log): $(grep -c 'fail: AspireAgent.Socket.Connection' "$node") connections closed 1011 by an exception" \
+    "($(grep -c 'LOADING Redis is loading' "$node") of them Redis LOADING)"
+done
 log "load tool exit $status; results in $out"
 exit $status
