@@ -26,6 +26,14 @@ internal sealed class ChaosConversation(int id, ChaosPlan plan, ChaosTally tally
                     return;
                 }
 
+                if (!await WaitOpenAsync(client, stopAsking))
+                {
+                    // Still reconnecting after its own retries: start over with a new client, as an application would.
+                    await client.DisposeAsync();
+                    client = null;
+                    continue;
+                }
+
                 if (!await AskAsync(client, question, hardStop))
                 {
                     await client.DisposeAsync();
@@ -161,6 +169,22 @@ internal sealed class ChaosConversation(int id, ChaosPlan plan, ChaosTally tally
         }
 
         return null;
+    }
+
+    /// <summary>A question is only asked on an open connection; the client reconnects by itself after a kill.</summary>
+    private static async Task<bool> WaitOpenAsync(AgentClient client, CancellationToken stopAsking)
+    {
+        for (var waited = 0; !client.IsOpen; waited++)
+        {
+            if (waited >= 600 || stopAsking.IsCancellationRequested || client.State is AgentConnectionState.Failed or AgentConnectionState.Closed)
+            {
+                return false;
+            }
+
+            await PauseAsync(TimeSpan.FromMilliseconds(50), stopAsking);
+        }
+
+        return true;
     }
 
     private static async Task PauseAsync(TimeSpan pause, CancellationToken cancellationToken)
