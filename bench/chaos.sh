@@ -87,11 +87,15 @@ start_service() { # name
 
 start_nginx() {
   cp deploy/nginx/*.conf "$work/nginx/"
+  # max_fails=0, as deploy/nginx/upstream.conf now says: a WebSocket only "succeeds" for nginx when it closes,
+  # so a node marked failed once gets one new socket per fail_timeout until then, and with every node marked
+  # failed nginx answers 502 "no live upstreams" (MAX_FAILS=1 reproduces it). proxy_next_upstream still skips
+  # a node that refuses the connection.
   {
     echo "upstream aspireagent_socket {"
     echo "    least_conn;"
-    echo "    server 127.0.0.1:$((base + 1)) max_fails=1 fail_timeout=5s;"
-    echo "    server 127.0.0.1:$((base + 2)) max_fails=1 fail_timeout=5s;"
+    echo "    server 127.0.0.1:$((base + 1)) max_fails=${MAX_FAILS:-0} fail_timeout=5s;"
+    echo "    server 127.0.0.1:$((base + 2)) max_fails=${MAX_FAILS:-0} fail_timeout=5s;"
     echo "}"
   } > "$work/nginx/upstream.conf"
   echo "listen 127.0.0.1:$base;" > "$work/nginx/listen.conf"
