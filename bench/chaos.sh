@@ -15,7 +15,7 @@ conversations=${2:-200}
 kill_every=${KILL_EVERY:-30}
 base=${CHAOS_PORT:-5960}
 redis_port=$((base + 9))
-out="bench/results/chaos-$(date -u +%Y-%m-%dT%H%MZ)"
+out="bench/results/$(date -u +%Y-%m-%dT%H%MZ)-chaos"
 work=$(mktemp -d /tmp/aspireagent-chaos.XXXXXX)
 mkdir -p "$out" "$work/nginx" "$work/redis"
 events="$out/events.log"
