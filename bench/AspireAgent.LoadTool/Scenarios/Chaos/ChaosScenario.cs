@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using AspireAgent.LoadTool.Cli;
 using AspireAgent.LoadTool.Reporting;
-using AspireAgent.Protocol.Encoding;
 
 namespace AspireAgent.LoadTool.Scenarios.Chaos;
 
@@ -21,13 +20,7 @@ internal static class ChaosScenario
         var plan = new ChaosPlan(
             RunId: Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.Next())),
             Endpoint: endpoint,
-            Encoding: args.String("encoding", "msgpack") switch
-            {
-                "json" => WireEncoding.Json,
-                "msgpack" => WireEncoding.MessagePack,
-                "protobuf" => WireEncoding.Protobuf,
-                var other => throw new ArgumentException($"Unknown encoding '{other}': json, msgpack or protobuf."),
-            },
+            Encoding: CommonSettings.ReadEncoding(args),
             TokenCount: args.Int("token-count", 30),
             Think: args.Seconds("think", 1),
             AnswerTimeout: args.Seconds("answer-timeout", 90));
