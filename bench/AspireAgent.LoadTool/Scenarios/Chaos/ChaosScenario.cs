@@ -70,6 +70,12 @@ internal static class ChaosScenario
         results.Add("answers lost", "count", "cluster", 1, tally.Lost.Count);
         results.Add("answers taken over by another worker (reset)", "count", "cluster", 1, tally.Resets);
         results.Add("connection attempts refused during kills", "count", "cluster", 1, tally.ConnectFailures);
+        if (tally.Whole == 0)
+        {
+            // A run in which nothing was answered proves nothing about how answers end.
+            results.Fail($"no answer ended whole ({tally.Asked} asked, {tally.ConnectFailures} connection attempts refused)");
+        }
+
         foreach (var (kind, queue) in new[] { ("duplicated", tally.Duplicated), ("altered", tally.Altered), ("lost", tally.Lost) })
         {
             foreach (var detail in queue.Take(20))
