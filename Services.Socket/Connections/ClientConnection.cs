@@ -69,6 +69,9 @@ internal sealed class ClientConnection : IAsyncDisposable
 
     public PriorityOutbox Outbox { get; }
 
+    /// <summary>The bearer token's subject when the upgrade carried one; it becomes the identity at <c>hello</c>.</summary>
+    public string? Subject { get; init; }
+
     /// <summary>The verified identity; null until the client's <c>hello</c> was answered.</summary>
     public string? IdentityId { get; private set; }
 

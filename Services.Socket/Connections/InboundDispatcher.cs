@@ -71,10 +71,12 @@ internal sealed class InboundDispatcher(
             return;
         }
 
-        var presented = hello.Get(ControlKeys.Token);
-        var identityId = string.IsNullOrEmpty(presented) ? null : identities.Verify(presented);
+        // A signed-in connection is its token's subject; an anonymous token in the hello cannot override it.
+        var presented = connection.Subject is null ? hello.Get(ControlKeys.Token) : null;
+        var identityId = connection.Subject ?? (string.IsNullOrEmpty(presented) ? null : identities.Verify(presented));
         var token = presented;
-        metrics.Handshake(identityId is not null ? "returning" : string.IsNullOrEmpty(presented) ? "new" : "rejected");
+        metrics.Handshake(connection.Subject is not null ? "bearer"
+            : identityId is not null ? "returning" : string.IsNullOrEmpty(presented) ? "new" : "rejected");
         if (identityId is null)
         {
             if (!string.IsNullOrEmpty(presented))
@@ -94,16 +96,22 @@ internal sealed class InboundDispatcher(
         var schedule = new HeartbeatSchedule(strategy, heartbeat.Value, connection.Now);
         // Armed before the welcome leaves, so the first beat is measured from the handshake.
         connection.Accept(identityId, hello.Get(ControlKeys.Flow) == ControlKeys.FlowAck, schedule, heartbeat.Value);
-        await connection.SendAsync(Control(connection, ControlActions.Welcome, replyTo: hello.Id, payload: new Dictionary<string, string>
+        var welcome = new Dictionary<string, string>
         {
-            [ControlKeys.Token] = token!,
             [ControlKeys.Identity] = identityId,
             [ControlKeys.Node] = _node,
             [ControlKeys.Encoding] = connection.Codec.SubProtocol,
             [ControlKeys.Heartbeat] = HeartbeatOptions.ToHint(strategy),
             [ControlKeys.Flow] = connection.ClientAcknowledges ? ControlKeys.FlowAck : ControlKeys.FlowAuto,
             [ControlKeys.HeartbeatIntervalMs] = ((long)heartbeat.Value.Interval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }));
+        };
+        if (token is not null)
+        {
+            // A signed-in identity has no anonymous token: the client keeps presenting its bearer token instead.
+            welcome[ControlKeys.Token] = token;
+        }
+
+        await connection.SendAsync(Control(connection, ControlActions.Welcome, replyTo: hello.Id, payload: welcome));
     }
 
     private static ControlMessage Control(

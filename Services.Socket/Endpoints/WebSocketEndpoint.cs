@@ -1,8 +1,11 @@
 using System.Net.WebSockets;
 using AspireAgent.Bus;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using AspireAgent.Protocol.Encoding;
 using AspireAgent.Socket.Connections;
 using AspireAgent.Socket.Diagnostics;
+using AspireAgent.Socket.Identity;
 using AspireAgent.Socket.Options;
 using Microsoft.Extensions.Options;
 
@@ -10,11 +13,12 @@ namespace AspireAgent.Socket.Endpoints;
 
 /// <summary>
 /// The upgrade: every refusal that can be decided before accepting is an HTTP status with a plain-text
-/// reason (wrong method, foreign origin, unsupported subprotocol, node full), so clients and load balancers
-/// see it without speaking the protocol.
+/// reason (wrong method, foreign origin, missing or invalid bearer token, unsupported subprotocol, node full),
+/// so clients and load balancers see it without speaking the protocol.
 /// </summary>
 internal sealed class WebSocketEndpoint(
     OriginPolicy origins,
+    UpgradeAuthenticator authenticator,
     ConnectionRegistry registry,
     InboundDispatcher dispatcher,
     IStreamStore streams,
@@ -40,6 +44,16 @@ internal sealed class WebSocketEndpoint(
             metrics.Attempt("origin_refused");
             _logger.OriginRefused(context.Request.Headers.Origin.ToString());
             await Refuse(context, StatusCodes.Status403Forbidden, "Origin not allowed.");
+            return;
+        }
+
+        var identity = await authenticator.AuthenticateAsync(context);
+        if (identity.Refusal is { } refusal)
+        {
+            metrics.Attempt("unauthorized");
+            // The challenge sets 401 and WWW-Authenticate (with the token error, as RFC 6750 describes).
+            await context.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
+            await Refuse(context, StatusCodes.Status401Unauthorized, refusal);
             return;
         }
 
@@ -71,7 +85,10 @@ internal sealed class WebSocketEndpoint(
             });
 
             metrics.Attempt("accepted");
-            await using var connection = new ClientConnection(socket, codec, options.Value, dispatcher, streams, signals, metrics, time, _logger);
+            await using var connection = new ClientConnection(socket, codec, options.Value, dispatcher, streams, signals, metrics, time, _logger)
+            {
+                Subject = identity.Subject,
+            };
             registry.Add(connection);
             metrics.Opened();
             var opened = time.GetTimestamp();

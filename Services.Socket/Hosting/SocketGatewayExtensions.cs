@@ -30,6 +30,7 @@ public static class SocketGatewayExtensions
             .Bind(builder.Configuration.GetSection(QuotaOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.AddGatewayAuthentication();
         services.TryAddSingleton(TimeProvider.System);
         services.AddDataProtection().SetApplicationName("AspireAgent");
 

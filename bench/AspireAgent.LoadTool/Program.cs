@@ -1,5 +1,6 @@
 using AspireAgent.LoadTool.Cli;
 using AspireAgent.LoadTool.Reporting;
+using AspireAgent.LoadTool.Scenarios.Chaos;
 using AspireAgent.LoadTool.Scenarios.Connections;
 using AspireAgent.LoadTool.Scenarios.Storm;
 using AspireAgent.LoadTool.Scenarios.Streaming;
@@ -21,7 +22,8 @@ try
         "connections" => await ConnectionsScenario.RunAsync(arguments, interrupt.Token),
         "stream" => await StreamScenario.RunAsync(arguments, interrupt.Token),
         "storm" => await StormScenario.RunAsync(arguments, interrupt.Token),
-        var other => throw new ArgumentException($"Unknown scenario '{other}': connections, stream or storm."),
+        "chaos" => await ChaosScenario.RunAsync(arguments, interrupt.Token),
+        var other => throw new ArgumentException($"Unknown scenario '{other}': connections, stream, storm or chaos."),
     };
 
     await results.WriteAsync(output.Length > 0 ? output : null);
@@ -36,6 +38,6 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine("usage: AspireAgent.LoadTool connections|stream|storm [--option value …]   (see bench/README.md)");
+    Console.Error.WriteLine("usage: AspireAgent.LoadTool connections|stream|storm|chaos [--option value …]   (see bench/README.md)");
     return 2;
 }

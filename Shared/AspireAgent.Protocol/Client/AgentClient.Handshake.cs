@@ -16,7 +16,8 @@ public sealed partial class AgentClient
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session, timeout.Token);
         try
         {
-            await socket.ConnectAsync(_options.Endpoint, linked.Token).ConfigureAwait(false);
+            var endpoint = await SignInAsync(socket, linked.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(endpoint, linked.Token).ConfigureAwait(false);
             if (socket.SubProtocol != _codec.SubProtocol)
             {
                 throw new AgentConnectionException(
@@ -42,6 +43,25 @@ public sealed partial class AgentClient
 
             throw;
         }
+    }
+
+    /// <summary>Puts the access token (if any) on the upgrade request; returns the URI to connect to.</summary>
+    private async ValueTask<Uri> SignInAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        if (_options.AccessTokenProvider is not { } provider
+            || await provider(cancellationToken).ConfigureAwait(false) is not { Length: > 0 } accessToken)
+        {
+            return _options.Endpoint;
+        }
+
+        if (!OperatingSystem.IsBrowser())
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + accessToken);
+            return _options.Endpoint;
+        }
+
+        var query = _options.Endpoint.Query is { Length: > 1 } existing ? existing[1..] + "&" : "";
+        return new UriBuilder(_options.Endpoint) { Query = query + "access_token=" + Uri.EscapeDataString(accessToken) }.Uri;
     }
 
     private async Task<ControlMessage> ReceiveWelcomeAsync(ClientWebSocket socket, CancellationToken cancellationToken)

@@ -14,6 +14,14 @@ public sealed class AgentClientOptions
     /// <summary>A token issued by an earlier welcome; sent in hello so the server restores the same identity.</summary>
     public string? IdentityToken { get; set; }
 
+    /// <summary>
+    /// Supplies a bearer token for a gateway that signs users in; called before every connection attempt
+    /// (reconnects included), so it can hand out a refreshed token. Null or empty: connect without one.
+    /// Sent as <c>Authorization: Bearer</c>, or as the <c>access_token</c> query parameter in a browser,
+    /// which cannot set headers on a WebSocket.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; set; }
+
     /// <summary>How long opening the socket plus hello → welcome may take.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -21,6 +21,7 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
     private readonly List<ChatTurn> _turns = [];
     private AgentClient? _client;
     private Uri? _endpoint;
+    private string? _accessTokenKey;
     private string? _persistedToken;
 
     /// <summary>Raised whenever anything shown changed; may come from the client's loops.</summary>
@@ -66,6 +67,7 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
             var config = await http.GetFromJsonAsync<ClientConfig>(ClientConfig.Path)
                 ?? throw new InvalidOperationException("The host sent an empty client configuration.");
             _endpoint = GatewayAddress.Resolve(config.GatewayUrl, navigation.BaseUri);
+            _accessTokenKey = config.AccessTokenStorageKey;
         }
         catch (Exception ex) when (ex is HttpRequestException or FormatException or InvalidOperationException or System.Text.Json.JsonException)
         {
@@ -98,6 +100,9 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
             Endpoint = _endpoint,
             Encoding = Encoding,
             IdentityToken = await storage.GetAsync(BrowserStorage.IdentityTokenKey),
+
+            // Read before every (re)connect, so a token the sign-in refreshed is the one presented.
+            AccessTokenProvider = _accessTokenKey is { } key ? _ => storage.GetAsync(key) : null,
 
             // A browser cannot see WebSocket pings: the client pings, and notices a silent server itself.
             Heartbeat = HeartbeatHint.Application,

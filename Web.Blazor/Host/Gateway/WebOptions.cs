@@ -13,6 +13,13 @@ public sealed class WebOptions : IValidatableObject
     /// </summary>
     public string? GatewayUrl { get; set; }
 
+    /// <summary>
+    /// For a gateway that signs users in: the browser localStorage key under which the deployment's sign-in
+    /// leaves a bearer token. The UI reads it before every connection and sends it as <c>access_token</c>.
+    /// Empty (the default): the UI connects anonymously.
+    /// </summary>
+    public string? AccessTokenStorageKey { get; set; }
+
     /// <summary>The gateway's endpoint path, appended to an address found through service discovery.</summary>
     [Required, RegularExpression("^/.*")]
     public string GatewayPath { get; set; } = "/ws";

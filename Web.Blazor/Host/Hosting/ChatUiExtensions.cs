@@ -1,6 +1,7 @@
 using AspireAgent.Web.Client;
 using AspireAgent.Web.Diagnostics;
 using AspireAgent.Web.Gateway;
+using Microsoft.Extensions.Options;
 
 namespace AspireAgent.Web.Hosting;
 
@@ -23,7 +24,8 @@ public static class ChatUiExtensions
     public static WebApplication MapChatUi(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapGet(ClientConfig.Path, (GatewayLocation gateway) => new ClientConfig(gateway.Url));
+        app.MapGet(ClientConfig.Path, (GatewayLocation gateway, IOptions<WebOptions> web) =>
+            new ClientConfig(gateway.Url, string.IsNullOrWhiteSpace(web.Value.AccessTokenStorageKey) ? null : web.Value.AccessTokenStorageKey));
         app.MapFallbackToFile("index.html");
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AspireAgent.Web");

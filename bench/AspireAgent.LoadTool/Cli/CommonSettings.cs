@@ -17,16 +17,19 @@ internal sealed record CommonSettings(
         args.List("targets", defaultTargets).Select(TargetNames.Parse).ToList(),
         args.Int("runs", 3),
         args.String("configuration", "Release"),
-        args.String("encoding", "msgpack") switch
-        {
-            "json" => WireEncoding.Json,
-            "msgpack" => WireEncoding.MessagePack,
-            "protobuf" => WireEncoding.Protobuf,
-            var other => throw new ArgumentException($"Unknown encoding '{other}': json, msgpack or protobuf."),
-        },
+        ReadEncoding(args),
         args.Int("port", 5900),
         args.String("out", "") is { Length: > 0 } file ? file : null,
         args.List("server-env", ""));
+
+    /// <summary>The gateway encoding, <c>--encoding json|msgpack|protobuf</c> (default msgpack).</summary>
+    public static WireEncoding ReadEncoding(ToolArguments args) => args.String("encoding", "msgpack") switch
+    {
+        "json" => WireEncoding.Json,
+        "msgpack" => WireEncoding.MessagePack,
+        "protobuf" => WireEncoding.Protobuf,
+        var other => throw new ArgumentException($"Unknown encoding '{other}': json, msgpack or protobuf."),
+    };
 
     /// <summary>Each run alternates the order of the targets, so neither always runs on a warmer machine.</summary>
     public IEnumerable<(int Run, Target Target)> Schedule()

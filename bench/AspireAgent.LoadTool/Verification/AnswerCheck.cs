@@ -14,7 +14,13 @@ internal sealed class AnswerCheck(string expectedText)
 
     public long Chunks => _nextSeq;
 
+    /// <summary>The text since the last reset.</summary>
+    public string Text => _text.ToString();
+
     public string? Failure { get; private set; }
+
+    /// <summary>Another worker took the answer over (<c>reset</c>): the text so far is dropped, seqs keep counting.</summary>
+    public void Reset() => _text.Clear();
 
     public void Chunk(long seq, string delta)
     {

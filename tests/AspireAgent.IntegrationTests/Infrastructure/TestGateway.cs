@@ -41,7 +41,8 @@ public sealed class TestGateway : IAsyncDisposable
         bool withWorker = true,
         bool withServiceDefaults = false,
         int? socketSendBufferBytes = null,
-        TestGateway? shareBusWith = null)
+        TestGateway? shareBusWith = null,
+        ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -58,6 +59,11 @@ public sealed class TestGateway : IAsyncDisposable
         }
 
         builder.Logging.ClearProviders().AddDebug();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Inference:Provider"] = "Simulated",

@@ -36,7 +36,7 @@ public sealed class WireClient : IAsyncDisposable
     public string? IdentityId { get; private set; }
 
     public static async Task<WireClient> ConnectAsync(
-        Uri uri, WireEncoding encoding = WireEncoding.Json, string? origin = null, bool offerCompression = false)
+        Uri uri, WireEncoding encoding = WireEncoding.Json, string? origin = null, bool offerCompression = false, string? bearer = null)
     {
         var codec = MessageCodecs.Get(encoding);
         var socket = new ClientWebSocket();
@@ -45,6 +45,11 @@ public sealed class WireClient : IAsyncDisposable
         if (offerCompression)
         {
             socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+        }
+
+        if (bearer is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + bearer);
         }
 
         if (origin is not null)
@@ -58,9 +63,10 @@ public sealed class WireClient : IAsyncDisposable
     }
 
     /// <summary>Connects and completes the handshake, presenting <paramref name="token"/> when given.</summary>
-    public static async Task<WireClient> ConnectAndHelloAsync(Uri uri, WireEncoding encoding = WireEncoding.Json, string? token = null)
+    public static async Task<WireClient> ConnectAndHelloAsync(
+        Uri uri, WireEncoding encoding = WireEncoding.Json, string? token = null, string? bearer = null)
     {
-        var client = await ConnectAsync(uri, encoding);
+        var client = await ConnectAsync(uri, encoding, bearer: bearer);
         await client.HelloAsync(token);
         return client;
     }

@@ -40,7 +40,8 @@ public sealed class NginxProxy : IAsyncDisposable
         var upstream = new StringBuilder("upstream aspireagent_socket {\n");
         foreach (var node in nodes)
         {
-            upstream.Append(CultureInfo.InvariantCulture, $"    server {node.Authority} max_fails=1 fail_timeout=30s;\n");
+            // As deploy/nginx/upstream.conf: max_fails=0, so a node that failed once is not starved of new sockets.
+            upstream.Append(CultureInfo.InvariantCulture, $"    server {node.Authority} max_fails=0;\n");
         }
 
         await File.WriteAllTextAsync(Path.Combine(prefix, "upstream.conf"), upstream.Append("}\n").ToString());
