@@ -3,7 +3,7 @@ using global::MessagePack;
 namespace AspireAgent.Protocol.Encoding.MessagePack;
 
 /// <summary>The v1 MessagePack layout, one kind number per message type (see docs/protocol.md).</summary>
-internal static class MessagePackLayout
+internal static partial class MessagePackLayout
 {
     private const int CommonFields = 3; // kind, id, timestamp
 
@@ -15,6 +15,8 @@ internal static class MessagePackLayout
         AssistantEnd = 3,
         Control = 4,
         Error = 5,
+        ConversationList = 6,
+        ConversationHistory = 7,
     }
 
     public static void Write(ref MessagePackWriter w, AgentMessage message)
@@ -63,6 +65,14 @@ internal static class MessagePackLayout
                 w.Write(m.Retryable);
                 w.Write(m.ReplyTo);
                 w.Write(m.StreamId);
+                break;
+            case ConversationList m:
+                Header(ref w, Kind.ConversationList, m, ListFields);
+                WriteList(ref w, m);
+                break;
+            case ConversationHistory m:
+                Header(ref w, Kind.ConversationHistory, m, HistoryFields);
+                WriteHistory(ref w, m);
                 break;
             default:
                 throw new ArgumentException($"No MessagePack layout for {message.GetType().Name}.", nameof(message));
@@ -123,6 +133,8 @@ internal static class MessagePackLayout
                 ReplyTo = r.ReadString(),
                 StreamId = r.ReadString(),
             },
+            Kind.ConversationList when fields >= ListFields => ReadList(ref r, id, timestamp),
+            Kind.ConversationHistory when fields >= HistoryFields => ReadHistory(ref r, id, timestamp),
             _ when !Enum.IsDefined((Kind)kind) => throw new UnknownMessageTypeException($"msgpack-kind-{kind}"),
             _ => throw new MalformedFrameException($"Too few fields ({fields}) for message kind {kind}."),
         };
@@ -168,6 +180,8 @@ internal static class MessagePackLayout
         AssistantChunk => 3,
         AssistantStart or ErrorMessage => 5,
         AssistantEnd => 8,
+        ConversationList => ListFields,
+        ConversationHistory => HistoryFields,
         _ => 0,
     };
 

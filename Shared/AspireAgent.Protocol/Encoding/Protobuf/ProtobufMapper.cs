@@ -3,7 +3,7 @@ using Wire = AspireAgent.Protocol.Encoding.Protobuf.Wire;
 namespace AspireAgent.Protocol.Encoding.Protobuf;
 
 /// <summary>Maps between <see cref="AgentMessage"/> and the generated <see cref="Wire.Envelope"/>.</summary>
-internal static class ProtobufMapper
+internal static partial class ProtobufMapper
 {
     public static Wire.Envelope ToWire(AgentMessage message)
     {
@@ -60,6 +60,12 @@ internal static class ProtobufMapper
                     ReplyTo = m.ReplyTo ?? string.Empty,
                     StreamId = m.StreamId ?? string.Empty,
                 };
+                break;
+            case ConversationList m:
+                envelope.ConversationList = ToWire(m);
+                break;
+            case ConversationHistory m:
+                envelope.ConversationHistory = ToWire(m);
                 break;
             default:
                 throw new ArgumentException($"No Protobuf mapping for {message.GetType().Name}.", nameof(message));
@@ -130,6 +136,8 @@ internal static class ProtobufMapper
             ReplyTo = NullIfEmpty(e.Error.ReplyTo),
             StreamId = NullIfEmpty(e.Error.StreamId),
         },
+        Wire.Envelope.BodyOneofCase.ConversationList => FromWire(e.Id, e.Timestamp, e.ConversationList),
+        Wire.Envelope.BodyOneofCase.ConversationHistory => FromWire(e.Id, e.Timestamp, e.ConversationHistory),
         _ => throw new UnknownMessageTypeException("protobuf-unknown-body"),
     };
 
