@@ -45,13 +45,12 @@ public sealed class ReconnectPageTests(ChatAppFixture app)
         Assert.True(proxy.CutAll() > 0, "Nothing to cut: the page holds no connection through the proxy.");
 
         await Expect(badge).ToHaveAttributeAsync("data-state", "Reconnecting", new() { Timeout = 10_000 });
-        var screenshot = Path.Combine(Path.GetTempPath(), "aspireagent-reconnecting.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
+        await Screenshots.TakeAsync(page, "reconnecting");
         await Expect(badge).ToHaveAttributeAsync("data-state", "Connected", new() { Timeout = 30_000 });
         await Expect(answer).ToHaveAttributeAsync("data-state", "Complete", new() { Timeout = AnswerTimeoutMs });
 
         // Whole: exactly the server's text, every chunk once.
-        var text = await answer.GetByTestId("assistant-text").TextContentAsync();
+        var text = await answer.GetAttributeAsync("data-text");
         Assert.Equal(await answer.GetAttributeAsync("data-full-content"), text);
         Assert.Equal(await answer.GetAttributeAsync("data-chunk-count"), await answer.GetAttributeAsync("data-chunks-received"));
 
