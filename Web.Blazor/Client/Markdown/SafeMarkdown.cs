@@ -23,6 +23,7 @@ public static class SafeMarkdown
     public static string ToHtml(string markdown)
     {
         var document = Markdig.Markdown.Parse(markdown, Pipeline);
+        List<AutolinkInline> unsafeAutolinks = [];
         foreach (var inline in document.Descendants<Inline>())
         {
             switch (inline)
@@ -32,10 +33,15 @@ public static class SafeMarkdown
                     link.GetAttributes().AddPropertyIfNotExist("rel", "noopener noreferrer nofollow");
                     break;
                 case AutolinkInline autolink when Safe(autolink.Url) is null:
-                    // Shown as its text, not as a link: <javascript:…> is a valid autolink in CommonMark.
-                    autolink.Url = "#";
+                    unsafeAutolinks.Add(autolink);
                     break;
             }
+        }
+
+        // Shown as their text, not as links: <javascript:…> is a valid autolink in CommonMark.
+        foreach (var autolink in unsafeAutolinks)
+        {
+            autolink.ReplaceBy(new LiteralInline($"<{autolink.Url}>"));
         }
 
         foreach (var reference in document.Descendants<LinkReferenceDefinition>())

@@ -5,8 +5,9 @@ namespace AspireAgent.Web.Client.Markdown;
 /// <summary>
 /// Markdown rendered while it streams, at a cost that does not grow with the answer: text up to the last
 /// blank line outside a code fence is made of finished blocks, rendered once and kept; only the unfinished
-/// tail is rendered again on each chunk. (A loose list split at a blank line renders as two lists that
-/// look the same.)
+/// tail is rendered again on each chunk. The price: blocks are parsed apart, so a loose list split at a blank
+/// line renders as two lists that look the same, and a reference-style link whose definition comes in a later
+/// block stays text.
 /// </summary>
 public sealed class StreamingMarkdown
 {
