@@ -66,6 +66,38 @@ public sealed class ReconnectPageTests(ChatAppFixture app)
         await Expect(page.GetByTestId("send")).ToBeEnabledAsync();
     }
 
+    [Fact]
+    public async Task Coming_back_online_reconnects_at_once_instead_of_waiting_out_the_backoff()
+    {
+        await using var proxy = new CuttingProxy(app.Url);
+        var page = await app.Browser.NewPageAsync();
+        await page.GotoAsync($"http://127.0.0.1:{proxy.Port}/");
+        var badge = page.GetByTestId("connection-state");
+        await Expect(badge).ToHaveAttributeAsync("data-state", "Connected", new() { Timeout = StartupTimeoutMs });
+
+        // The network goes: every reconnect attempt fails, and the backoff grows.
+        proxy.Retarget(new Uri($"http://127.0.0.1:{ClosedPort()}/"));
+        proxy.CutAll();
+        await Expect(badge).ToHaveAttributeAsync("data-next-attempt-in", new System.Text.RegularExpressions.Regex("^([3-9]|[1-9][0-9]+)$"), new() { Timeout = 60_000 });
+        var secondsLeft = int.Parse((await badge.GetAttributeAsync("data-next-attempt-in"))!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // It comes back, and the browser says so.
+        proxy.Retarget(app.Url);
+        var started = DateTime.UtcNow;
+        await page.EvaluateAsync("() => window.dispatchEvent(new Event('online'))");
+        await Expect(badge).ToHaveAttributeAsync("data-state", "Connected", new() { Timeout = (secondsLeft - 1) * 1000 });
+        var took = DateTime.UtcNow - started;
+        Assert.True(took < TimeSpan.FromSeconds(secondsLeft - 1), $"Reconnected after {took.TotalMilliseconds:F0} ms; the backoff had {secondsLeft} s to go.");
+        await page.CloseAsync();
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port; // closed again when disposed: connections are refused
+    }
+
     private static async Task WaitForChunksAsync(ILocator answer, int count)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(AnswerTimeoutMs);

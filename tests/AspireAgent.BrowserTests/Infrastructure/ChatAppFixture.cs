@@ -30,6 +30,9 @@ public sealed class ChatAppFixture : IAsyncLifetime
                 // Pinned, so that an Ollama endpoint configured on the machine cannot replace the deterministic model.
                 ["Inference__Provider"] = "Simulated",
                 ["Inference__Simulated__TokensPerSecond"] = TokensPerSecond.ToString(),
+
+                // Four seconds an answer: time enough, on a loaded machine, to click Stop while it streams.
+                ["Inference__Simulated__TokenCount"] = "100",
             },
             readyTimeout: TimeSpan.FromSeconds(60));
     }
