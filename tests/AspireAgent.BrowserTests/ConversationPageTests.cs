@@ -9,8 +9,8 @@ namespace AspireAgent.BrowserTests;
 [Collection(ScriptedModelCollection.Name)]
 public sealed partial class ConversationPageTests(ScriptedModelFixture app)
 {
-    private const float StartupTimeoutMs = 90_000;
-    private const float AnswerTimeoutMs = 60_000;
+    private const float StartupTimeoutMs = ChatPage.StartupTimeoutMs;
+    private const float AnswerTimeoutMs = ChatPage.AnswerTimeoutMs;
 
     [Theory]
     [InlineData("Json")]
@@ -31,7 +31,7 @@ public sealed partial class ConversationPageTests(ScriptedModelFixture app)
         await page.GetByTestId("send").ClickAsync();
         var answer = page.GetByTestId("assistant-message").Last;
         await Expect(answer).ToHaveAttributeAsync("data-state", "Streaming", new() { Timeout = AnswerTimeoutMs });
-        await WaitForChunksAsync(answer, 8);
+        await ChatPage.WaitForChunksAsync(answer, 8);
         var streamId = await answer.GetAttributeAsync("data-stream-id");
         var shown = await answer.GetByTestId("assistant-text").TextContentAsync() ?? "";
         await Screenshots.TakeAsync(page, $"reload-mid-answer-before-{encoding}");
@@ -120,7 +120,7 @@ public sealed partial class ConversationPageTests(ScriptedModelFixture app)
         await page.GetByTestId("send").ClickAsync();
         var answer = page.GetByTestId("assistant-message").Last;
         await Expect(answer).ToHaveAttributeAsync("data-state", "Streaming", new() { Timeout = AnswerTimeoutMs });
-        await WaitForChunksAsync(answer, 20); // the code block is on screen: the widest thing an answer has
+        await ChatPage.WaitForChunksAsync(answer, 20); // the code block is on screen: the widest thing an answer has
 
         foreach (var width in (int[])[360, 414, 390])
         {
@@ -146,23 +146,7 @@ public sealed partial class ConversationPageTests(ScriptedModelFixture app)
         await page.CloseAsync();
     }
 
-    private async Task<IPage> OpenAsync(IPage? page = null)
-    {
-        page ??= await app.Browser.NewPageAsync();
-        await page.GotoAsync(app.Url.ToString());
-        await Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "Connected", new() { Timeout = StartupTimeoutMs });
-        return page;
-    }
-
-    private static async Task WaitForChunksAsync(ILocator answer, int count)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(AnswerTimeoutMs);
-        while (int.Parse(await answer.GetAttributeAsync("data-chunks-received") ?? "0", System.Globalization.CultureInfo.InvariantCulture) < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Fewer than {count} chunks arrived in time.");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
+    private Task<IPage> OpenAsync(IPage? page = null) => ChatPage.OpenAsync(app.Browser, app.Url, page);
 
     /// <summary>Rendered text with runs of whitespace as one space: block boundaries may render a newline more or less.</summary>
     private static string Squeeze(string text) => Whitespace().Replace(text, " ").Trim();

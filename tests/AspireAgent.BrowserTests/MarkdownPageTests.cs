@@ -9,8 +9,7 @@ namespace AspireAgent.BrowserTests;
 [Collection(ScriptedModelCollection.Name)]
 public sealed class MarkdownPageTests(ScriptedModelFixture app)
 {
-    private const float StartupTimeoutMs = 90_000;
-    private const int AnswerTimeoutMs = 60_000;
+    private const int AnswerTimeoutMs = (int)ChatPage.AnswerTimeoutMs;
 
     /// <summary>
     /// Runs in the page from before the send: the time the answer's text first shows and the time it is complete,
@@ -113,11 +112,5 @@ public sealed class MarkdownPageTests(ScriptedModelFixture app)
         await page.CloseAsync();
     }
 
-    private async Task<IPage> OpenAsync()
-    {
-        var page = await app.Browser.NewPageAsync();
-        await page.GotoAsync(app.Url.ToString());
-        await Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "Connected", new() { Timeout = StartupTimeoutMs });
-        return page;
-    }
+    private Task<IPage> OpenAsync() => ChatPage.OpenAsync(app.Browser, app.Url);
 }

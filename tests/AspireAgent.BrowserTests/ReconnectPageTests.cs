@@ -40,7 +40,7 @@ public sealed class ReconnectPageTests(ChatAppFixture app)
         await page.GetByTestId("send").ClickAsync();
         var answer = page.GetByTestId("assistant-message").Last;
         await Expect(answer).ToHaveAttributeAsync("data-state", "Streaming", new() { Timeout = AnswerTimeoutMs });
-        await WaitForChunksAsync(answer, 3);
+        await ChatPage.WaitForChunksAsync(answer, 3);
 
         Assert.True(proxy.CutAll() > 0, "Nothing to cut: the page holds no connection through the proxy.");
 
@@ -76,7 +76,7 @@ public sealed class ReconnectPageTests(ChatAppFixture app)
         await Expect(badge).ToHaveAttributeAsync("data-state", "Connected", new() { Timeout = StartupTimeoutMs });
 
         // The network goes: every reconnect attempt fails, and the backoff grows.
-        proxy.Retarget(new Uri($"http://127.0.0.1:{ClosedPort()}/"));
+        proxy.Retarget(new Uri($"http://127.0.0.1:{StandaloneHost.FreePort()}/")); // refused
         proxy.CutAll();
         await Expect(badge).ToHaveAttributeAsync("data-next-attempt-in", new System.Text.RegularExpressions.Regex("^([3-9]|[1-9][0-9]+)$"), new() { Timeout = 60_000 });
         var secondsLeft = int.Parse((await badge.GetAttributeAsync("data-next-attempt-in"))!, System.Globalization.CultureInfo.InvariantCulture);
@@ -89,22 +89,5 @@ public sealed class ReconnectPageTests(ChatAppFixture app)
         var took = DateTime.UtcNow - started;
         Assert.True(took < TimeSpan.FromSeconds(secondsLeft - 1), $"Reconnected after {took.TotalMilliseconds:F0} ms; the backoff had {secondsLeft} s to go.");
         await page.CloseAsync();
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port; // closed again when disposed: connections are refused
-    }
-
-    private static async Task WaitForChunksAsync(ILocator answer, int count)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(AnswerTimeoutMs);
-        while (int.Parse(await answer.GetAttributeAsync("data-chunks-received") ?? "0", System.Globalization.CultureInfo.InvariantCulture) < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Fewer than {count} chunks arrived in time.");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
     }
 }

@@ -41,14 +41,9 @@ public sealed partial class AgentClient
         using var subscription = _router.SubscribeToStream(resume.Id, conversationId, streamId);
         await SendAsync(resume, cancellationToken).ConfigureAwait(false);
 
-        var acknowledge = _acks is not null && !_options.ManualAcknowledgement;
-        await foreach (var item in subscription.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var item in ReadAnswerAsync(subscription, cancellationToken).ConfigureAwait(false))
         {
             yield return item;
-            if (acknowledge && item is AssistantChunk chunk)
-            {
-                _acks!.Taken(subscription, chunk.Seq);
-            }
         }
     }
 

@@ -11,42 +11,32 @@ namespace AspireAgent.BrowserTests.Infrastructure;
 public sealed class ScriptedModelFixture : IAsyncLifetime
 {
     private FakeOllamaServer? _ollama;
-    private StandaloneHost? _host;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private HostedBrowser? _hosted;
 
-    public Uri Url => (_host ?? throw new InvalidOperationException("Not started.")).Url;
+    public Uri Url => Hosted.Url;
 
-    public string HostOutput => _host?.Output ?? "";
+    public string HostOutput => _hosted?.HostOutput ?? "";
 
-    public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not started.");
+    public IBrowser Browser => Hosted.Browser;
+
+    private HostedBrowser Hosted => _hosted ?? throw new InvalidOperationException("Not started.");
 
     public async ValueTask InitializeAsync()
     {
         _ollama = await FakeOllamaServer.StartAsync(ScriptedAnswers.RespondAsync, CancellationToken.None);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await SystemChromium.LaunchAsync(_playwright);
-        _host = await StandaloneHost.StartAsync(
-            new Dictionary<string, string>
-            {
-                ["Inference__Provider"] = "Ollama",
-                ["Inference__Ollama__Endpoint"] = _ollama.Endpoint.ToString(),
-                ["Inference__Ollama__Model"] = "scripted",
-            },
-            readyTimeout: TimeSpan.FromSeconds(60));
+        _hosted = await HostedBrowser.StartAsync(new Dictionary<string, string>
+        {
+            ["Inference__Provider"] = "Ollama",
+            ["Inference__Ollama__Endpoint"] = _ollama.Endpoint.ToString(),
+            ["Inference__Ollama__Model"] = "scripted",
+        });
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_browser is not null)
+        if (_hosted is not null)
         {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
+            await _hosted.DisposeAsync();
         }
 
         if (_ollama is not null)
