@@ -13,6 +13,7 @@ internal sealed class InboundDispatcher(
     ChatRequestHandler chat,
     StreamResumeHandler resume,
     StreamSignalHandler signals,
+    ConversationRequestHandler conversations,
     Diagnostics.GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
     IOptions<HeartbeatOptions> heartbeat)
@@ -47,6 +48,9 @@ internal sealed class InboundDispatcher(
                 break;
             case ControlMessage { Action: ControlActions.Ack } control:
                 await signals.AcknowledgeAsync(connection, control);
+                break;
+            case ControlMessage { Action: ControlActions.ListConversations or ControlActions.GetConversation or ControlActions.DeleteConversation } control:
+                await conversations.HandleAsync(connection, control);
                 break;
             case ControlMessage { Action: ControlActions.Hello } control:
                 connection.SendCritical(connection.Error(

@@ -43,6 +43,7 @@ public static class SocketGatewayExtensions
         services.AddSingleton<ChatRequestHandler>();
         services.AddSingleton<StreamResumeHandler>();
         services.AddSingleton<StreamSignalHandler>();
+        services.AddSingleton<ConversationRequestHandler>();
         services.AddSingleton<InboundDispatcher>();
         services.AddSingleton<WebSocketEndpoint>();
         services.AddHostedService<GracefulShutdown>();

@@ -24,7 +24,14 @@ public sealed record ChatRequest
 }
 
 /// <summary>A turn of a conversation as the model sees it.</summary>
-public sealed record ChatTurn(TurnRole Role, string Content);
+public sealed record ChatTurn(TurnRole Role, string Content)
+{
+    /// <summary>
+    /// Set by the store: for an assistant turn the stream that carried it, for a user turn the stream answering
+    /// it — so a client reading the history can tell which answer belongs where, and resume the one in progress.
+    /// </summary>
+    public string? StreamId { get; init; }
+}
 
 public enum TurnRole
 {

@@ -30,6 +30,15 @@ public interface IConversationStore
     /// <summary>Ends the answer in progress, appending the assistant's turn when there is text to keep.</summary>
     ValueTask CompleteTurnAsync(
         string conversationId, string streamId, ChatTurn? assistantTurn, CancellationToken cancellationToken);
+
+    /// <summary>The conversations <paramref name="ownerId"/> owns, most recently active first.</summary>
+    ValueTask<IReadOnlyList<ConversationSummary>> ListAsync(string ownerId, CancellationToken cancellationToken);
+
+    /// <summary>The conversation with its owner and kept turns, or null when it does not exist.</summary>
+    ValueTask<ConversationSnapshot?> GetAsync(string conversationId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the conversation if <paramref name="ownerId"/> owns it.</summary>
+    ValueTask<ConversationAccess?> DeleteAsync(string conversationId, string ownerId, CancellationToken cancellationToken);
 }
 
 public enum ConversationAccess

@@ -40,18 +40,17 @@ public sealed class ReconnectPageTests(ChatAppFixture app)
         await page.GetByTestId("send").ClickAsync();
         var answer = page.GetByTestId("assistant-message").Last;
         await Expect(answer).ToHaveAttributeAsync("data-state", "Streaming", new() { Timeout = AnswerTimeoutMs });
-        await WaitForChunksAsync(answer, 3);
+        await ChatPage.WaitForChunksAsync(answer, 3);
 
         Assert.True(proxy.CutAll() > 0, "Nothing to cut: the page holds no connection through the proxy.");
 
         await Expect(badge).ToHaveAttributeAsync("data-state", "Reconnecting", new() { Timeout = 10_000 });
-        var screenshot = Path.Combine(Path.GetTempPath(), "aspireagent-reconnecting.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
+        await Screenshots.TakeAsync(page, "reconnecting");
         await Expect(badge).ToHaveAttributeAsync("data-state", "Connected", new() { Timeout = 30_000 });
         await Expect(answer).ToHaveAttributeAsync("data-state", "Complete", new() { Timeout = AnswerTimeoutMs });
 
         // Whole: exactly the server's text, every chunk once.
-        var text = await answer.GetByTestId("assistant-text").TextContentAsync();
+        var text = await answer.GetAttributeAsync("data-text");
         Assert.Equal(await answer.GetAttributeAsync("data-full-content"), text);
         Assert.Equal(await answer.GetAttributeAsync("data-chunk-count"), await answer.GetAttributeAsync("data-chunks-received"));
 
@@ -67,13 +66,28 @@ public sealed class ReconnectPageTests(ChatAppFixture app)
         await Expect(page.GetByTestId("send")).ToBeEnabledAsync();
     }
 
-    private static async Task WaitForChunksAsync(ILocator answer, int count)
+    [Fact]
+    public async Task Coming_back_online_reconnects_at_once_instead_of_waiting_out_the_backoff()
     {
-        var deadline = DateTime.UtcNow.AddMilliseconds(AnswerTimeoutMs);
-        while (int.Parse(await answer.GetAttributeAsync("data-chunks-received") ?? "0", System.Globalization.CultureInfo.InvariantCulture) < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Fewer than {count} chunks arrived in time.");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await using var proxy = new CuttingProxy(app.Url);
+        var page = await app.Browser.NewPageAsync();
+        await page.GotoAsync($"http://127.0.0.1:{proxy.Port}/");
+        var badge = page.GetByTestId("connection-state");
+        await Expect(badge).ToHaveAttributeAsync("data-state", "Connected", new() { Timeout = StartupTimeoutMs });
+
+        // The network goes: every reconnect attempt fails, and the backoff grows.
+        proxy.Retarget(new Uri($"http://127.0.0.1:{StandaloneHost.FreePort()}/")); // refused
+        proxy.CutAll();
+        await Expect(badge).ToHaveAttributeAsync("data-next-attempt-in", new System.Text.RegularExpressions.Regex("^([3-9]|[1-9][0-9]+)$"), new() { Timeout = 60_000 });
+        var secondsLeft = int.Parse((await badge.GetAttributeAsync("data-next-attempt-in"))!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // It comes back, and the browser says so.
+        proxy.Retarget(app.Url);
+        var started = DateTime.UtcNow;
+        await page.EvaluateAsync("() => window.dispatchEvent(new Event('online'))");
+        await Expect(badge).ToHaveAttributeAsync("data-state", "Connected", new() { Timeout = (secondsLeft - 1) * 1000 });
+        var took = DateTime.UtcNow - started;
+        Assert.True(took < TimeSpan.FromSeconds(secondsLeft - 1), $"Reconnected after {took.TotalMilliseconds:F0} ms; the backoff had {secondsLeft} s to go.");
+        await page.CloseAsync();
     }
 }

@@ -6,7 +6,8 @@ namespace AspireAgent.Inference.Models.Simulated;
 /// <summary>
 /// The simulated model's text: a pseudo-random sequence of sentences seeded by a hash of the whole prompt,
 /// so that the same history always gets the same answer, on any machine and any .NET version, and a
-/// different history almost surely gets another. A token is one word with its leading space.
+/// different history almost surely gets another. A token is one word with its leading space (or line break);
+/// <see cref="SimulatedMarkdown"/> arranges the words as an LLM would answer, in markdown.
 /// </summary>
 internal static class SimulatedAnswer
 {
@@ -26,33 +27,7 @@ internal static class SimulatedAnswer
         var messages = prompt as IReadOnlyList<ChatMessage> ?? prompt.ToList();
         var random = new SplitMix64(Hash(messages));
         var words = Vocabulary.Concat(PromptWords(messages)).ToArray();
-
-        var tokens = new string[count];
-        var sentenceLeft = 0;
-        for (var i = 0; i < count; i++)
-        {
-            var startsSentence = sentenceLeft == 0;
-            if (startsSentence)
-            {
-                sentenceLeft = 5 + random.Next(8);
-            }
-
-            var word = words[random.Next(words.Length)];
-            if (startsSentence)
-            {
-                word = char.ToUpperInvariant(word[0]) + word[1..];
-            }
-
-            sentenceLeft--;
-            var endsSentence = sentenceLeft == 0 || i == count - 1;
-            tokens[i] = (i == 0 ? "" : " ") + word + (endsSentence ? "." : "");
-            if (endsSentence)
-            {
-                sentenceLeft = 0;
-            }
-        }
-
-        return tokens;
+        return SimulatedMarkdown.Layout(count, () => words[random.Next(words.Length)], random.Next);
     }
 
     /// <summary>The simulated tokenizer counts words.</summary>

@@ -37,7 +37,8 @@ internal sealed class MemoryConversationStore(IOptions<BusOptions> options, Time
 
             conversation.ActiveStreamId = streamId;
             conversation.UnconfirmedSince = now;
-            conversation.Append(userTurn, options.Value.MaxHistoryTurns, time.GetUtcNow());
+            conversation.Title ??= ConversationSnapshot.TitleOf(userTurn.Content);
+            conversation.Append(userTurn with { StreamId = streamId }, options.Value.MaxHistoryTurns, time.GetUtcNow());
             return ValueTask.FromResult<IReadOnlyList<ChatTurn>?>(conversation.Turns.ToArray());
         }
     }
@@ -71,13 +72,52 @@ internal sealed class MemoryConversationStore(IOptions<BusOptions> options, Time
                     conversation.UnconfirmedSince = null;
                     if (assistantTurn is not null)
                     {
-                        conversation.Append(assistantTurn, options.Value.MaxHistoryTurns, time.GetUtcNow());
+                        conversation.Append(assistantTurn with { StreamId = streamId }, options.Value.MaxHistoryTurns, time.GetUtcNow());
                     }
                 }
             }
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<ConversationSummary>> ListAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        var mine = _conversations
+            .Where(pair => pair.Value.OwnerId == ownerId)
+            .Select(pair => Snapshot(pair.Key, pair.Value).Summary)
+            .OrderByDescending(summary => summary.LastActivity)
+            .ToArray();
+        return ValueTask.FromResult<IReadOnlyList<ConversationSummary>>(mine);
+    }
+
+    public ValueTask<ConversationSnapshot?> GetAsync(string conversationId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_conversations.TryGetValue(conversationId, out var conversation) ? Snapshot(conversationId, conversation) : null);
+
+    public ValueTask<ConversationAccess?> DeleteAsync(string conversationId, string ownerId, CancellationToken cancellationToken)
+    {
+        if (!_conversations.TryGetValue(conversationId, out var conversation))
+        {
+            return ValueTask.FromResult<ConversationAccess?>(null);
+        }
+
+        if (conversation.OwnerId != ownerId)
+        {
+            return ValueTask.FromResult<ConversationAccess?>(ConversationAccess.Forbidden);
+        }
+
+        _conversations.TryRemove(new KeyValuePair<string, Conversation>(conversationId, conversation));
+        return ValueTask.FromResult<ConversationAccess?>(ConversationAccess.Owned);
+    }
+
+    private static ConversationSnapshot Snapshot(string conversationId, Conversation conversation)
+    {
+        lock (conversation)
+        {
+            return new ConversationSnapshot(
+                conversationId, conversation.OwnerId, conversation.Title ?? string.Empty, conversation.LastActivity,
+                conversation.ActiveStreamId, conversation.Turns.ToArray());
+        }
     }
 
     /// <summary>Drops conversations idle past their retention that have no answer in progress.</summary>
@@ -115,6 +155,8 @@ internal sealed class MemoryConversationStore(IOptions<BusOptions> options, Time
 
         /// <summary>When the answer in progress was begun, until it is confirmed as submitted.</summary>
         public DateTimeOffset? UnconfirmedSince { get; set; }
+
+        public string? Title { get; set; }
 
         public DateTimeOffset LastActivity { get; private set; } = createdAt;
 

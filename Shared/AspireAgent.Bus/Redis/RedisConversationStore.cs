@@ -6,20 +6,30 @@ namespace AspireAgent.Bus.Redis;
 /// <summary>
 /// Conversations in Redis, shared by every gateway and worker, dropped after
 /// <see cref="BusOptions.ConversationRetention"/> without activity (a key expiry, refreshed on each turn).
+/// Each owner has an index of their conversation ids, which listing prunes of the expired ones.
 /// </summary>
 internal sealed class RedisConversationStore(RedisConnection redis, IOptions<BusOptions> options, TimeProvider time) : IConversationStore
 {
+    /// <summary>Conversations a list returns at most, the most recently claimed first.</summary>
+    private const int MaxListed = 200;
+
     public async ValueTask<ConversationAccess> ClaimAsync(string conversationId, string ownerId, CancellationToken cancellationToken)
     {
         var access = (string?)await redis.Database.ScriptEvaluateAsync(
             ConversationScripts.Claim, Keys(conversationId), [ownerId, RetentionMs])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        return access switch
+        var result = access switch
         {
             "created" => ConversationAccess.Created,
             "owned" => ConversationAccess.Owned,
             _ => ConversationAccess.Forbidden,
         };
+        if (result != ConversationAccess.Forbidden)
+        {
+            await IndexAsync(conversationId, ownerId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     public async ValueTask<IReadOnlyList<ChatTurn>?> TryBeginTurnAsync(
@@ -30,8 +40,8 @@ internal sealed class RedisConversationStore(RedisConnection redis, IOptions<Bus
         {
             result = await redis.Database.ScriptEvaluateAsync(
                 ConversationScripts.BeginTurn, Keys(conversationId), [
-                    streamId, Encode(userTurn), options.Value.MaxHistoryTurns, RetentionMs,
-                    time.GetUtcNow().ToUnixTimeMilliseconds(), (long)options.Value.TurnStartTimeout.TotalMilliseconds,
+                    streamId, Encode(userTurn with { StreamId = streamId }), options.Value.MaxHistoryTurns, RetentionMs,
+                    NowMs, (long)options.Value.TurnStartTimeout.TotalMilliseconds, ConversationSnapshot.TitleOf(userTurn.Content),
                 ])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -52,17 +62,120 @@ internal sealed class RedisConversationStore(RedisConnection redis, IOptions<Bus
         await redis.Database.ScriptEvaluateAsync(
             ConversationScripts.CompleteTurn,
             Keys(conversationId),
-            [streamId, assistantTurn is null ? string.Empty : Encode(assistantTurn), options.Value.MaxHistoryTurns, RetentionMs])
+            [streamId, assistantTurn is null ? string.Empty : Encode(assistantTurn with { StreamId = streamId }), options.Value.MaxHistoryTurns,
+                RetentionMs, NowMs])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
 
+    public async ValueTask<IReadOnlyList<ConversationSummary>> ListAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        var index = redis.Keys.OwnerConversations(ownerId);
+        var ids = await redis.Database.SortedSetRangeByRankAsync(index, 0, MaxListed - 1, Order.Descending)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        var batch = redis.Database.CreateBatch();
+        var reads = ids.Select(id => batch.HashGetAsync(
+            redis.Keys.ConversationMeta(id!), ["owner", "title", "last", "active"])).ToArray();
+        batch.Execute();
+        await Task.WhenAll(reads).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        List<ConversationSummary> summaries = [];
+        List<RedisValue> gone = [];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var meta = reads[i].Result;
+            if (meta[0] != ownerId)
+            {
+                gone.Add(ids[i]); // expired or deleted elsewhere
+                continue;
+            }
+
+            summaries.Add(new ConversationSummary(ids[i]!, meta[1].IsNull ? string.Empty : meta[1]!, Time(meta[2]), Active(meta[3])));
+        }
+
+        if (gone.Count > 0)
+        {
+            await redis.Database.SortedSetRemoveAsync(index, [.. gone]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. summaries.OrderByDescending(s => s.LastActivity)];
+    }
+
+    public async ValueTask<ConversationSnapshot?> GetAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var result = await redis.Database.ScriptEvaluateAsync(ConversationScripts.Read, Keys(conversationId))
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        var fields = (RedisResult[])result!;
+        return new ConversationSnapshot(
+            conversationId,
+            (string)fields[0]!,
+            (string)fields[1]!,
+            Time((RedisValue)fields[2]),
+            Active((RedisValue)fields[3]),
+            [.. fields.Skip(4).Select(turn => Decode((string)turn!))]);
+    }
+
+    public async ValueTask<ConversationAccess?> DeleteAsync(string conversationId, string ownerId, CancellationToken cancellationToken)
+    {
+        var outcome = (string?)await redis.Database.ScriptEvaluateAsync(ConversationScripts.Delete, Keys(conversationId), [ownerId])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (outcome == "deleted")
+        {
+            await redis.Database.SortedSetRemoveAsync(redis.Keys.OwnerConversations(ownerId), conversationId)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome switch
+        {
+            "deleted" => ConversationAccess.Owned,
+            "forbidden" => ConversationAccess.Forbidden,
+            _ => null,
+        };
+    }
+
     private long RetentionMs => (long)options.Value.ConversationRetention.TotalMilliseconds;
+
+    private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // A separate key (another hash slot), so not part of the claim script; the index only has to be a superset.
+    private async ValueTask IndexAsync(string conversationId, string ownerId, CancellationToken cancellationToken)
+    {
+        var index = redis.Keys.OwnerConversations(ownerId);
+        var batch = redis.Database.CreateBatch();
+        var add = batch.SortedSetAddAsync(index, conversationId, NowMs);
+        var prune = batch.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, NowMs - (2 * RetentionMs));
+        var expire = batch.KeyExpireAsync(index, TimeSpan.FromMilliseconds(2 * RetentionMs));
+        batch.Execute();
+        await Task.WhenAll(add, prune, expire).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private RedisKey[] Keys(string conversationId) =>
         [redis.Keys.ConversationMeta(conversationId), redis.Keys.ConversationTurns(conversationId)];
 
-    // One letter for the role, then the text: compact, and a turn's text may contain anything.
-    private static string Encode(ChatTurn turn) => (turn.Role == TurnRole.User ? "u" : "a") + turn.Content;
+    private static DateTimeOffset Time(RedisValue ms) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(ms.TryParse(out long value) ? value : 0);
 
-    private static ChatTurn Decode(string turn) =>
-        new(turn.StartsWith('u') ? TurnRole.User : TurnRole.Assistant, turn[1..]);
+    private static string? Active(RedisValue active) => active.IsNullOrEmpty ? null : (string?)active;
+
+    // One letter for the role, then the text: compact, and a turn's text may contain anything. Upper case: the
+    // stream id follows, up to a newline (stream ids have none); lower case is the older form without one.
+    private static string Encode(ChatTurn turn) =>
+        turn.StreamId is null
+            ? (turn.Role == TurnRole.User ? "u" : "a") + turn.Content
+            : (turn.Role == TurnRole.User ? "U" : "A") + turn.StreamId + "\n" + turn.Content;
+
+    private static ChatTurn Decode(string turn)
+    {
+        var role = char.ToLowerInvariant(turn[0]) == 'u' ? TurnRole.User : TurnRole.Assistant;
+        if (char.IsLower(turn[0]))
+        {
+            return new ChatTurn(role, turn[1..]);
+        }
+
+        var newline = turn.IndexOf('\n', StringComparison.Ordinal);
+        return new ChatTurn(role, turn[(newline + 1)..]) { StreamId = turn[1..newline] };
+    }
 }

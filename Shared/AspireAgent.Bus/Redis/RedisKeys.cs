@@ -34,4 +34,7 @@ internal sealed class RedisKeys(string prefix)
     public RedisKey ConversationMeta(string conversationId) => $"{prefix}{{c:{conversationId}}}:meta";
 
     public RedisKey ConversationTurns(string conversationId) => $"{prefix}{{c:{conversationId}}}:turns";
+
+    /// <summary>A sorted set of an owner's conversation ids, scored by last activity (Unix ms).</summary>
+    public RedisKey OwnerConversations(string ownerId) => $"{prefix}{{o:{ownerId}}}:conversations";
 }

@@ -75,6 +75,11 @@ public sealed partial class AgentClient
             return; // its arrival was the point
         }
 
+        if (_requests.TryComplete(message))
+        {
+            return;
+        }
+
         bool routed;
         connection.SetDelivering(true);
         try

@@ -28,6 +28,7 @@ public sealed partial class AgentClient
 
             // Answers wait for the next connection, except those that cannot be resumed.
             _router.Suspend(ended);
+            _requests.FailAll(ended);
             if (loss.IsAbnormal)
             {
                 _state.TryTransition(AgentConnectionState.Abnormal);
@@ -155,6 +156,7 @@ public sealed partial class AgentClient
         Failure = failure;
         Reconnect = null;
         _router.CompleteAll(ended);
+        _requests.FailAll(ended);
 
         // Last, so that whoever reacts to the new state sees the close status and can connect again at once.
         _state.TryTransition(final);

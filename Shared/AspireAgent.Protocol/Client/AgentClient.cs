@@ -195,6 +195,16 @@ public sealed partial class AgentClient : IAsyncDisposable
             throw;
         }
 
+        await foreach (var item in ReadAnswerAsync(subscription, cancellationToken).ConfigureAwait(false))
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>The subscription's messages; unless acknowledgement is manual, each chunk is acknowledged once the reader is back for more.</summary>
+    private async IAsyncEnumerable<AgentMessage> ReadAnswerAsync(
+        AnswerSubscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var acknowledge = _acks is not null && !_options.ManualAcknowledgement;
         await foreach (var item in subscription.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -17,6 +17,8 @@ namespace AspireAgent.Protocol;
 [JsonDerivedType(typeof(AssistantEnd), MessageTypes.AssistantEnd)]
 [JsonDerivedType(typeof(ControlMessage), MessageTypes.Control)]
 [JsonDerivedType(typeof(ErrorMessage), MessageTypes.Error)]
+[JsonDerivedType(typeof(ConversationList), MessageTypes.ConversationList)]
+[JsonDerivedType(typeof(ConversationHistory), MessageTypes.ConversationHistory)]
 public abstract record AgentMessage
 {
     [JsonPropertyName("id")]

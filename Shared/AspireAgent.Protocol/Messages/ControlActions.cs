@@ -31,6 +31,18 @@ public static class ControlActions
     /// </summary>
     public const string Reset = "reset";
 
+    /// <summary>Client → server: list my conversations. Answered by <c>conversation.list</c>.</summary>
+    public const string ListConversations = "conversations.list";
+
+    /// <summary>Client → server: the turns of <c>conversationId</c>. Answered by <c>conversation.history</c>.</summary>
+    public const string GetConversation = "conversation.get";
+
+    /// <summary>Client → server: delete <c>conversationId</c> and its history. Answered by <see cref="ConversationDeleted"/>.</summary>
+    public const string DeleteConversation = "conversation.delete";
+
+    /// <summary>Server → client: <c>conversationId</c> is gone. Payload: <c>conversationId</c>, <c>replyTo</c>.</summary>
+    public const string ConversationDeleted = "conversation.deleted";
+
     public static MessagePriority PriorityOf(string action) => action switch
     {
         // Reset travels in the chunks' lane: overtaking them would drop text of the new attempt.
@@ -50,6 +62,9 @@ public static class ControlKeys
     public const string Encoding = "encoding";
     public const string StreamId = "streamId";
     public const string Seq = "seq";
+
+    /// <summary>On <c>conversation.get</c>, <c>conversation.delete</c> and <c>conversation.deleted</c>.</summary>
+    public const string ConversationId = "conversationId";
 
     /// <summary>On <c>reset</c>: which attempt at the answer follows (2 for the first takeover).</summary>
     public const string Attempt = "attempt";

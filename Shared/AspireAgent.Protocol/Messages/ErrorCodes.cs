@@ -24,6 +24,9 @@ public static class ErrorCodes
     /// <summary>The stream does not exist (never did, or its retention expired).</summary>
     public const string StreamNotFound = "stream_not_found";
 
+    /// <summary>The conversation does not exist (never did, was deleted, or its retention expired).</summary>
+    public const string ConversationNotFound = "conversation_not_found";
+
     /// <summary>The identity token sent in <c>hello</c> did not verify; a new identity was issued.</summary>
     public const string IdentityRejected = "identity_rejected";
 

@@ -9,9 +9,11 @@ public static class MessageTypes
     public const string AssistantEnd = "assistant.end";
     public const string Control = "control";
     public const string Error = "error";
+    public const string ConversationList = "conversation.list";
+    public const string ConversationHistory = "conversation.history";
 
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        UserMessage, AssistantStart, AssistantChunk, AssistantEnd, Control, Error,
+        UserMessage, AssistantStart, AssistantChunk, AssistantEnd, Control, Error, ConversationList, ConversationHistory,
     };
 }

@@ -16,9 +16,9 @@ namespace AspireAgent.Web.Client.Chat;
 /// Chunks are acknowledged after the page rendered them (<see cref="AfterRenderAsync"/>), so the producer
 /// never runs more than its window ahead of what the user actually sees.
 /// </remarks>
-public sealed class ChatSession(HttpClient http, BrowserStorage storage, NavigationManager navigation) : IAsyncDisposable
+public sealed partial class ChatSession(HttpClient http, BrowserStorage storage, NavigationManager navigation) : IAsyncDisposable
 {
-    private readonly List<ChatTurn> _turns = [];
+    private List<ChatTurn> _turns = [];
     private AgentClient? _client;
     private Uri? _endpoint;
     private string? _accessTokenKey;
@@ -45,8 +45,6 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
 
     /// <summary>Why the connection is not usable, or the last notice from the server; null when all is well.</summary>
     public string? Notice { get; private set; }
-
-    public string ConversationId { get; private set; } = NewConversationId();
 
     public ChatTurn? Streaming => _turns.LastOrDefault(t => t.Role == TurnRole.Assistant && t.State is TurnState.Waiting or TurnState.Streaming);
 
@@ -76,14 +74,19 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
             return;
         }
 
+        var conversationId = await storage.GetAsync(BrowserStorage.ConversationKey);
         await ConnectAsync();
+        await RestoreAsync(conversationId);
     }
 
+    /// <summary>A new socket in the other encoding; the open conversation, and an answer streaming in it, carry over.</summary>
     public async Task ChangeEncodingAsync(WireEncoding encoding)
     {
         Encoding = encoding;
         await storage.SetAsync(BrowserStorage.EncodingKey, encoding.ToString());
+        await StopFollowingAsync();
         await ConnectAsync();
+        await RestoreAsync(ConversationId);
     }
 
     /// <summary>Drops the current connection, if any, and opens a new one with the stored identity.</summary>
@@ -139,33 +142,19 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
             return;
         }
 
-        var answer = new ChatTurn(TurnRole.Assistant);
-        _turns.Add(new ChatTurn(TurnRole.User, text.Trim()));
+        var question = text.Trim();
+        var conversationId = ConversationId;
+        var answer = new ChatTurn(TurnRole.Assistant) { Question = question };
+        _turns.Add(new ChatTurn(TurnRole.User, question));
         _turns.Add(answer);
         Changed?.Invoke();
-
-        try
-        {
-            await foreach (var message in client.StreamAnswerAsync(ConversationId, text.Trim()))
-            {
-                Apply(answer, message);
-                Changed?.Invoke();
-            }
-        }
-        catch (Exception ex) when (ex is AgentConnectionException or InvalidOperationException)
-        {
-            answer.State = TurnState.Failed;
-            answer.Error = ex.Message;
-        }
-
-        if (answer.State is TurnState.Waiting or TurnState.Streaming)
-        {
-            answer.State = TurnState.Failed;
-            answer.Error ??= "The answer ended without assistant.end.";
-        }
-
-        Changed?.Invoke();
+        await storage.SetAsync(BrowserStorage.ConversationKey, conversationId);
+        await FollowAsync(answer, token => client.StreamAnswerAsync(conversationId, question, token));
     }
+
+    /// <summary>Asks the question of the last answer again (regenerate, or after a lost answer).</summary>
+    public Task AskAgainAsync() =>
+        _turns.LastOrDefault(t => t.Role == TurnRole.Assistant)?.Question is { } question ? SendAsync(question) : Task.CompletedTask;
 
     /// <summary>Asks the server to stop the answer that is streaming; its end still arrives.</summary>
     public async Task StopAsync()
@@ -210,17 +199,11 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
         }
     }
 
-    public void NewConversation()
+    public async ValueTask DisposeAsync()
     {
-        if (Streaming is null)
-        {
-            _turns.Clear();
-            ConversationId = NewConversationId();
-            Changed?.Invoke();
-        }
+        await StopFollowingAsync();
+        await DisposeClientAsync();
     }
-
-    public ValueTask DisposeAsync() => DisposeClientAsync();
 
     private async Task OpenAsync(Func<CancellationToken, Task> open)
     {
@@ -262,7 +245,8 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
                 break;
             case ErrorMessage error:
                 answer.State = TurnState.Failed;
-                answer.Error = $"{error.Message} ({error.Code})";
+                answer.Lost = AnswerProblems.CanAskAgain(error.Code);
+                answer.Error = AnswerProblems.Describe(error);
                 break;
         }
     }
@@ -304,6 +288,4 @@ public sealed class ChatSession(HttpClient http, BrowserStorage storage, Navigat
         }
     }
 
-    // Conversation ids are the client's to choose; a GUID cannot collide with another identity's.
-    private static string NewConversationId() => Guid.NewGuid().ToString("N");
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using AspireAgent.Protocol;
+using AspireAgent.Web.Client.Markdown;
 
 namespace AspireAgent.Web.Client.Chat;
 
@@ -21,15 +22,32 @@ public enum TurnState
 }
 
 /// <summary>One bubble of the conversation. Assistant text grows chunk by chunk while it streams.</summary>
-public sealed class ChatTurn(TurnRole role, string text = "")
+public sealed class ChatTurn
 {
-    private readonly StringBuilder _text = new(text);
+    private readonly StringBuilder _text = new();
 
-    public TurnRole Role { get; } = role;
+    public ChatTurn(TurnRole role, string text = "")
+    {
+        Role = role;
+        State = role == TurnRole.User ? TurnState.Complete : TurnState.Waiting;
+        _text.Append(text);
+        if (role == TurnRole.Assistant && text.Length > 0)
+        {
+            Markdown.Append(text);
+        }
+    }
 
+    public TurnRole Role { get; }
+
+    /// <summary>The raw text (markdown for an answer); built on demand, so not on every render.</summary>
     public string Text => _text.ToString();
 
-    public TurnState State { get; set; } = role == TurnRole.User ? TurnState.Complete : TurnState.Waiting;
+    public int Length => _text.Length;
+
+    /// <summary>An answer's text as HTML, rendered incrementally as it streams.</summary>
+    public StreamingMarkdown Markdown { get; } = new();
+
+    public TurnState State { get; set; }
 
     public string? StreamId { get; set; }
 
@@ -46,6 +64,12 @@ public sealed class ChatTurn(TurnRole role, string text = "")
 
     public string? Error { get; set; }
 
+    /// <summary>The answer is gone and asking again is the way on (shown with an "Ask again" button).</summary>
+    public bool Lost { get; set; }
+
+    /// <summary>For an assistant turn: the question it answers, so it can be asked again.</summary>
+    public string? Question { get; set; }
+
     /// <summary>The seq of the last chunk appended, −1 before any: what a render shows, and so what may be acknowledged.</summary>
     public long LastSeq { get; private set; } = -1;
 
@@ -56,12 +80,14 @@ public sealed class ChatTurn(TurnRole role, string text = "")
     public void Reset()
     {
         _text.Clear();
+        Markdown.Clear();
         ChunksReceived = 0;
     }
 
     public void Append(AssistantChunk chunk)
     {
         _text.Append(chunk.Delta);
+        Markdown.Append(chunk.Delta);
         LastSeq = chunk.Seq;
         ChunksReceived++;
     }

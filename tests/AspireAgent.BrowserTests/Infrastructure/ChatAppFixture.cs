@@ -10,41 +10,32 @@ public sealed class ChatAppFixture : IAsyncLifetime
     /// </summary>
     public const int TokensPerSecond = 25;
 
-    private StandaloneHost? _host;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private HostedBrowser? _hosted;
 
-    public Uri Url => (_host ?? throw new InvalidOperationException("Not started.")).Url;
+    public Uri Url => Hosted.Url;
 
-    public string HostOutput => _host?.Output ?? "";
+    public string HostOutput => _hosted?.HostOutput ?? "";
 
-    public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not started.");
+    public IBrowser Browser => Hosted.Browser;
 
-    public async ValueTask InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await SystemChromium.LaunchAsync(_playwright);
-        _host = await StandaloneHost.StartAsync(
-            new Dictionary<string, string>
-            {
-                // Pinned, so that an Ollama endpoint configured on the machine cannot replace the deterministic model.
-                ["Inference__Provider"] = "Simulated",
-                ["Inference__Simulated__TokensPerSecond"] = TokensPerSecond.ToString(),
-            },
-            readyTimeout: TimeSpan.FromSeconds(60));
-    }
+    private HostedBrowser Hosted => _hosted ?? throw new InvalidOperationException("Not started.");
+
+    public async ValueTask InitializeAsync() =>
+        _hosted = await HostedBrowser.StartAsync(new Dictionary<string, string>
+        {
+            // Pinned, so that an Ollama endpoint configured on the machine cannot replace the deterministic model.
+            ["Inference__Provider"] = "Simulated",
+            ["Inference__Simulated__TokensPerSecond"] = TokensPerSecond.ToString(),
+
+            // Four seconds an answer: time enough, on a loaded machine, to click Stop while it streams.
+            ["Inference__Simulated__TokenCount"] = "100",
+        });
 
     public async ValueTask DisposeAsync()
     {
-        if (_browser is not null)
+        if (_hosted is not null)
         {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
+            await _hosted.DisposeAsync();
         }
     }
 }

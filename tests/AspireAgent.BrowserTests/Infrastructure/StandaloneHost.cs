@@ -132,7 +132,8 @@ internal sealed partial class StandaloneHost : IAsyncDisposable
         typeof(StandaloneHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "WebBlazorHostDirectory").Value!;
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on (the listener that found it is closed again).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

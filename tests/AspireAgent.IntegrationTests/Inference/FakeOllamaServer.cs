@@ -60,6 +60,9 @@ internal sealed class OllamaExchange(HttpContext context, int attempt, JsonEleme
 
     public HttpContext Context => context;
 
+    /// <summary>The JSON body of the request (model, messages, options).</summary>
+    public JsonElement Request => request;
+
     /// <summary>1 for the first request the server received, 2 for the second…</summary>
     public int Attempt => attempt;
 

@@ -38,6 +38,15 @@ internal sealed class TurnRecorder(IConversationStore inner) : IConversationStor
         Signal(streamId).TrySetResult(assistantTurn);
     }
 
+    public ValueTask<IReadOnlyList<ConversationSummary>> ListAsync(string ownerId, CancellationToken cancellationToken) =>
+        inner.ListAsync(ownerId, cancellationToken);
+
+    public ValueTask<ConversationSnapshot?> GetAsync(string conversationId, CancellationToken cancellationToken) =>
+        inner.GetAsync(conversationId, cancellationToken);
+
+    public ValueTask<ConversationAccess?> DeleteAsync(string conversationId, string ownerId, CancellationToken cancellationToken) =>
+        inner.DeleteAsync(conversationId, ownerId, cancellationToken);
+
     private TaskCompletionSource<ChatTurn?> Signal(string streamId) =>
         _completed.GetOrAdd(streamId, _ => new TaskCompletionSource<ChatTurn?>(TaskCreationOptions.RunContinuationsAsynchronously));
 }

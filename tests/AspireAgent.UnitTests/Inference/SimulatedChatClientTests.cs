@@ -38,7 +38,7 @@ public sealed class SimulatedChatClientTests
     }
 
     [Fact]
-    public async Task Emits_words_with_their_spaces_and_reports_usage_last()
+    public async Task Emits_words_with_their_separators_as_markdown_and_reports_usage_last()
     {
         var client = Client(new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromSeconds(1) }, tokensPerSecond: 40, tokenCount: 25);
 
@@ -48,8 +48,15 @@ public sealed class SimulatedChatClientTests
         var tokens = updates.Where(u => u.Text.Length > 0).Select(u => u.Text).ToList();
         Assert.Equal(25, tokens.Count);
         Assert.DoesNotContain(' ', tokens[0]);
-        Assert.All(tokens.Skip(1), token => Assert.Matches(@"^ \S+$", token));
+        Assert.All(tokens.Skip(1), token => Assert.Matches(@"^\s+\S+$", token));
         Assert.EndsWith(".", tokens[^1]);
+
+        // A heading, a list and a fenced code block, so the UI's markdown rendering has something to show.
+        var text = string.Concat(tokens);
+        Assert.StartsWith("## ", text, StringComparison.Ordinal);
+        Assert.Equal(3, text.Split('\n').Count(line => line.StartsWith("- ", StringComparison.Ordinal)));
+        Assert.Contains("\n\n```csharp\n", text, StringComparison.Ordinal);
+        Assert.Contains("\n```\n\n", text, StringComparison.Ordinal);
 
         var last = updates[^1];
         Assert.Equal(ChatFinishReason.Stop, last.FinishReason);

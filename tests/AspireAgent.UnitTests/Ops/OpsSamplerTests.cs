@@ -43,7 +43,7 @@ public sealed class OpsSamplerTests : IDisposable
     }
 
     [Fact]
-    public void Each_interval_gets_its_own_rates_and_latency_percentiles()
+    public void Rates_are_means_over_the_rate_window_and_latencies_are_per_interval()
     {
         _sampler.Begin();
 
@@ -79,8 +79,8 @@ public sealed class OpsSamplerTests : IDisposable
         var second = _sampler.SampleOnce();
 
         Assert.Equal(2, second.Connections); // a running count, not a per-interval one
-        Assert.Equal(100, second.ChunksPerSecond, 9);
-        Assert.Equal(5, second.TokensPerSecond, 9);
+        Assert.Equal(110.0 / 3, second.ChunksPerSecond, 9); // trailing window: 110 chunks over 3 s, not a spike of 100/s
+        Assert.Equal(45.0 / 3, second.TokensPerSecond, 9);
         Assert.Equal(0.050, second.DeliveryLatencyP50!.Value, 9); // this interval's chunks only
         Assert.Equal(0.099, second.DeliveryLatencyP99!.Value, 9);
         Assert.Equal(0.2, second.TimeToFirstTokenP50!.Value, 9); // trailing window: 200 ms and 400 ms
@@ -92,7 +92,7 @@ public sealed class OpsSamplerTests : IDisposable
         // Interval 3, quiet: no chunk, so no latency; the trailing window (3 intervals) still holds both answers.
         _time.Advance(TimeSpan.FromSeconds(1));
         var third = _sampler.SampleOnce();
-        Assert.Equal(0, third.ChunksPerSecond);
+        Assert.Equal(110.0 / 4, third.ChunksPerSecond, 9); // smoothed: the quiet second lowers the mean, not to zero
         Assert.Null(third.DeliveryLatencyP50);
         Assert.Null(third.DeliveryLatencyP99);
         Assert.Equal(0.2, third.TimeToFirstTokenP50!.Value, 9);
@@ -109,6 +109,8 @@ public sealed class OpsSamplerTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(1));
         var fifth = _sampler.SampleOnce();
         Assert.Null(fifth.TimeToFirstTokenP50);
+        Assert.Equal(0, fifth.ChunksPerSecond);
+        Assert.Equal(0, fifth.TokensPerSecond);
         Assert.Equal(0, fifth.Interrupts);
         Assert.Equal(0, fifth.Errors);
     }

@@ -28,5 +28,25 @@ internal static class SampleMessages
         new ErrorMessage { Id = "m6", Timestamp = Ts, Code = ErrorCodes.Forbidden, Message = "no", Retryable = true, ReplyTo = "m1", StreamId = "s_1" },
         new ErrorMessage { Id = "m6b", Timestamp = Ts, Code = ErrorCodes.RateLimited, Message = "slow down", Retryable = true, ReplyTo = "m1", RetryAfterMs = 1500 },
         new ErrorMessage { Id = "m7", Timestamp = Ts, Code = ErrorCodes.UnknownType, Message = "what?" },
+        new ConversationList
+        {
+            Id = "m8", Timestamp = Ts, ReplyTo = "r1",
+            Conversations =
+            [
+                new ConversationSummary { ConversationId = "c-1", Title = "Why is the sky blue? 🌤", LastActivity = Ts, ActiveStreamId = "s_1" },
+                new ConversationSummary { ConversationId = "c-2", Title = "", LastActivity = Ts - 5 },
+            ],
+        },
+        new ConversationList { Id = "m9", Timestamp = Ts, ReplyTo = "r2", Conversations = [] },
+        new ConversationHistory
+        {
+            Id = "m10", Timestamp = Ts, ReplyTo = "r3", ConversationId = "c-1", ActiveStreamId = "s_2",
+            Turns =
+            [
+                new ConversationTurn { Role = TurnRoles.User, Content = "Why?\nBecause.", StreamId = "s_1" },
+                new ConversationTurn { Role = TurnRoles.Assistant, Content = "# Rayleigh\n- scattering", StreamId = "s_1" },
+                new ConversationTurn { Role = TurnRoles.User, Content = "and sunsets?" },
+            ],
+        },
     ];
 }

@@ -42,6 +42,9 @@ internal sealed class AnswerSubscription : IDisposable
     /// <summary>The seq of the last chunk accepted for the reader (−1 before any): where a resume continues from.</summary>
     public long LastSeq { get; internal set; } = -1;
 
+    /// <summary>Followed by stream id: the replayed start is the first the reader sees, so it is delivered, not dropped.</summary>
+    internal bool AwaitsReplayedStart { get; set; }
+
     /// <summary>How many gaps this answer has had repaired by resuming.</summary>
     internal int Gaps { get; set; }
 

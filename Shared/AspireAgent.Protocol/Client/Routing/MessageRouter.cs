@@ -70,6 +70,37 @@ internal sealed class MessageRouter(int capacity)
     }
 
     /// <summary>
+    /// Registers a reader of a stream known by id (<see cref="AgentClient.ResumeAnswerAsync"/>): it gets the
+    /// stream's start when the replay brings it, then the chunks like any answer.
+    /// </summary>
+    public AnswerSubscription SubscribeToStream(string requestId, string conversationId, string streamId)
+    {
+        var subscription = new AnswerSubscription(this, requestId, conversationId, capacity)
+        {
+            StreamId = streamId,
+            Sent = true,
+            AwaitsReplayedStart = true,
+        };
+        lock (_gate)
+        {
+            if (_completion is not null)
+            {
+                throw new AgentConnectionException("The connection is closed.", inner: _completion);
+            }
+
+            if (_byStream.ContainsKey(streamId) || !_byRequest.TryAdd(requestId, subscription))
+            {
+                throw new InvalidOperationException($"Stream '{streamId}' is already followed.");
+            }
+
+            _byStream[streamId] = subscription;
+        }
+
+        CountChanged?.Invoke();
+        return subscription;
+    }
+
+    /// <summary>
     /// Delivers <paramref name="message"/> to its subscription, waiting while that reader is behind.
     /// Returns false when no subscription wants it.
     /// </summary>
@@ -83,8 +114,15 @@ internal sealed class MessageRouter(int capacity)
         {
             switch (message)
             {
-                case AssistantStart start when _byStream.ContainsKey(start.StreamId):
-                    return true; // replayed by a resume from the beginning: the reader has it already
+                case AssistantStart start when _byStream.TryGetValue(start.StreamId, out var bound):
+                    if (!bound.AwaitsReplayedStart || bound.Abandoned)
+                    {
+                        return true; // replayed by a resume from the beginning: the reader has it already
+                    }
+
+                    bound.AwaitsReplayedStart = false; // the first start of a stream followed by id: the reader wants it
+                    (target, terminal) = (bound, false);
+                    break;
                 case AssistantStart start:
                     (target, terminal) = (BindStart(start), false);
                     break;

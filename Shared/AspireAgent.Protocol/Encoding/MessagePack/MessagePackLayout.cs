@@ -3,7 +3,7 @@ using global::MessagePack;
 namespace AspireAgent.Protocol.Encoding.MessagePack;
 
 /// <summary>The v1 MessagePack layout, one kind number per message type (see docs/protocol.md).</summary>
-internal static class MessagePackLayout
+internal static partial class MessagePackLayout
 {
     private const int CommonFields = 3; // kind, id, timestamp
 
@@ -15,6 +15,8 @@ internal static class MessagePackLayout
         AssistantEnd = 3,
         Control = 4,
         Error = 5,
+        ConversationList = 6,
+        ConversationHistory = 7,
     }
 
     public static void Write(ref MessagePackWriter w, AgentMessage message)
@@ -70,6 +72,14 @@ internal static class MessagePackLayout
                     w.Write(retryAfter);
                 }
 
+                break;
+            case ConversationList m:
+                Header(ref w, Kind.ConversationList, m, ListFields);
+                WriteList(ref w, m);
+                break;
+            case ConversationHistory m:
+                Header(ref w, Kind.ConversationHistory, m, HistoryFields);
+                WriteHistory(ref w, m);
                 break;
             default:
                 throw new ArgumentException($"No MessagePack layout for {message.GetType().Name}.", nameof(message));
@@ -132,6 +142,8 @@ internal static class MessagePackLayout
                 StreamId = r.ReadString(),
                 RetryAfterMs = fields >= 6 && !r.TryReadNil() ? r.ReadInt64() : null,
             },
+            Kind.ConversationList when fields >= ListFields => ReadList(ref r, id, timestamp),
+            Kind.ConversationHistory when fields >= HistoryFields => ReadHistory(ref r, id, timestamp),
             _ when !Enum.IsDefined((Kind)kind) => throw new UnknownMessageTypeException($"msgpack-kind-{kind}"),
             _ => throw new MalformedFrameException($"Too few fields ({fields}) for message kind {kind}."),
         };
@@ -178,6 +190,8 @@ internal static class MessagePackLayout
         AssistantStart => 5,
         ErrorMessage m => m.RetryAfterMs is null ? 5 : 6,
         AssistantEnd => 8,
+        ConversationList => ListFields,
+        ConversationHistory => HistoryFields,
         _ => 0,
     };
 

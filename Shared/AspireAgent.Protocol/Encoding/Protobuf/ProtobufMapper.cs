@@ -3,7 +3,7 @@ using Wire = AspireAgent.Protocol.Encoding.Protobuf.Wire;
 namespace AspireAgent.Protocol.Encoding.Protobuf;
 
 /// <summary>Maps between <see cref="AgentMessage"/> and the generated <see cref="Wire.Envelope"/>.</summary>
-internal static class ProtobufMapper
+internal static partial class ProtobufMapper
 {
     public static Wire.Envelope ToWire(AgentMessage message)
     {
@@ -61,6 +61,12 @@ internal static class ProtobufMapper
                     StreamId = m.StreamId ?? string.Empty,
                     RetryAfterMs = m.RetryAfterMs ?? 0,
                 };
+                break;
+            case ConversationList m:
+                envelope.ConversationList = ToWire(m);
+                break;
+            case ConversationHistory m:
+                envelope.ConversationHistory = ToWire(m);
                 break;
             default:
                 throw new ArgumentException($"No Protobuf mapping for {message.GetType().Name}.", nameof(message));
@@ -132,6 +138,8 @@ internal static class ProtobufMapper
             StreamId = NullIfEmpty(e.Error.StreamId),
             RetryAfterMs = e.Error.RetryAfterMs > 0 ? e.Error.RetryAfterMs : null,
         },
+        Wire.Envelope.BodyOneofCase.ConversationList => FromWire(e.Id, e.Timestamp, e.ConversationList),
+        Wire.Envelope.BodyOneofCase.ConversationHistory => FromWire(e.Id, e.Timestamp, e.ConversationHistory),
         _ => throw new UnknownMessageTypeException("protobuf-unknown-body"),
     };
 

@@ -9,6 +9,9 @@ public sealed class IntervalRecordings
     /// <summary>Time-to-first-token recordings kept per interval: one arrives per answer.</summary>
     public const int FirstTokenCapacity = 512;
 
+    /// <summary>How long the interval actually lasted, set when it closes: rates divide by it.</summary>
+    public double Seconds { get; set; }
+
     public long ChunksSent { get; set; }
 
     public long Tokens { get; set; }

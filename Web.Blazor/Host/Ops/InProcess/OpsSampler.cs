@@ -4,8 +4,9 @@ namespace AspireAgent.Web.Ops.InProcess;
 
 /// <summary>
 /// Takes one point of every series each <see cref="OpsOptions.Interval"/> from this process's meters into the
-/// bounded <see cref="OpsSampleHistory"/>. Rates divide by the time actually elapsed since the previous point,
-/// not the nominal interval, so a late tick (a busy thread pool, a paused debugger) does not inflate them.
+/// bounded <see cref="OpsSampleHistory"/>. Rates are means over the trailing <see cref="OpsOptions.RateWindow"/>
+/// (as Prometheus's <c>rate(…[window])</c>), dividing by the time actually elapsed, not the nominal interval, so
+/// a late tick (a busy thread pool, a paused debugger) does not inflate them.
 /// </summary>
 public sealed partial class OpsSampler(
     MeterReader reader,
@@ -41,14 +42,15 @@ public sealed partial class OpsSampler(
         _previous = now;
 
         var interval = reading.Interval;
+        interval.Seconds = seconds;
         _trailing.Add(interval);
         var latencies = new List<double>(interval.DeliveryLatency.Values.ToArray());
         var (firstTokenP50, firstTokenP99) = _trailing.TimeToFirstToken();
         var sample = new OpsSample(
             time.GetUtcNow(),
             reading.Connections,
-            interval.ChunksSent / seconds,
-            interval.Tokens / seconds,
+            _trailing.PerSecond(i => i.ChunksSent),
+            _trailing.PerSecond(i => i.Tokens),
             Reservoir.Percentile(latencies, 0.50),
             Reservoir.Percentile(latencies, 0.99),
             firstTokenP50,

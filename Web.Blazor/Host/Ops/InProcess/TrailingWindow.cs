@@ -23,6 +23,17 @@ public sealed class TrailingWindow(int intervals)
         return (Reservoir.Percentile(values, 0.50), Reservoir.Percentile(values, 0.99));
     }
 
+    /// <summary>
+    /// Events per second over the whole window, not per interval: tokens are counted when an answer ends, so a
+    /// per-interval rate would draw each answer as one spike; over the window it is the steady throughput.
+    /// </summary>
+    public double PerSecond(Func<IntervalRecordings, long> count)
+    {
+        var intervals = _intervals.ToArray();
+        var seconds = intervals.Sum(i => i.Seconds);
+        return seconds > 0 ? intervals.Sum(count) / seconds : 0;
+    }
+
     public long Interrupts() => _intervals.ToArray().Sum(i => i.Interrupts);
 
     public long Errors() => _intervals.ToArray().Sum(i => i.Errors);

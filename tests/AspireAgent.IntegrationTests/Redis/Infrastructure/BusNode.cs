@@ -26,10 +26,11 @@ public sealed class BusNode : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<BusNode> StartAsync(RedisServer redis, IDictionary<string, string?>? settings = null)
+    /// <param name="redis">The Redis to share; null for the in-memory bus of the single-process mode.</param>
+    public static async Task<BusNode> StartAsync(RedisServer? redis, IDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redis.ConnectionString });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redis?.ConnectionString });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
