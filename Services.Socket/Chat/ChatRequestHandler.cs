@@ -23,13 +23,32 @@ internal sealed class ChatRequestHandler(
 
     public async ValueTask HandleAsync(ClientConnection connection, UserMessage message)
     {
-        var owner = connection.IdentityId!;
         if (Validate(message) is { } problem)
         {
             connection.SendCritical(connection.Error(ErrorCodes.InvalidMessage, problem, replyTo: message.Id));
             return;
         }
 
+        var streamId = "s_" + MessageIds.New();
+        try
+        {
+            await SubmitAsync(connection, message, streamId);
+        }
+        catch (Exception ex) when (!connection.Aborted.IsCancellationRequested)
+        {
+            // A bus call failed or timed out (a stalled Redis, a machine busy starting up). The message must still
+            // end in an error the client can act on, on the open connection; and a turn this message may have
+            // begun must not keep the conversation busy forever.
+            logger.MessageNotTaken(connection.ConnectionId, message.ConversationId, ex);
+            connection.SendCritical(connection.Error(
+                ErrorCodes.Internal, "The message could not be taken right now; send it again.", retryable: true, replyTo: message.Id));
+            await ReleaseTurnAsync(message.ConversationId, streamId);
+        }
+    }
+
+    private async ValueTask SubmitAsync(ClientConnection connection, UserMessage message, string streamId)
+    {
+        var owner = connection.IdentityId!;
         var ct = connection.Aborted;
         if (await conversations.ClaimAsync(message.ConversationId, owner, ct) == ConversationAccess.Forbidden)
         {
@@ -39,7 +58,6 @@ internal sealed class ChatRequestHandler(
             return;
         }
 
-        var streamId = "s_" + MessageIds.New();
         var history = await conversations.TryBeginTurnAsync(
             message.ConversationId, streamId, new ChatTurn(TurnRole.User, message.Content), ct);
         if (history is null)
@@ -104,6 +122,20 @@ internal sealed class ChatRequestHandler(
         return message.Content.Length > options.Value.MaxUserMessageChars
             ? $"content is longer than {options.Value.MaxUserMessageChars} characters."
             : null;
+    }
+
+    // Only ends the turn if it is this stream's (the script checks), so it is harmless when the turn never began.
+    // Sent on the same Redis connection, it runs after a stalled begin-turn, even if that one timed out here.
+    private async ValueTask ReleaseTurnAsync(string conversationId, string streamId)
+    {
+        try
+        {
+            await conversations.CompleteTurnAsync(conversationId, streamId, null, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.TurnNotReleased(conversationId, streamId, ex.Message);
+        }
     }
 
     // A stream that no worker will ever write must still end, or its readers would wait forever.
