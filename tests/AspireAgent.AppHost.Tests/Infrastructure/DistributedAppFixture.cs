@@ -7,7 +7,8 @@ namespace AspireAgent.AppHost.Tests.Infrastructure;
 /// The whole app as the AppHost starts it on a machine with redis-server and no container runtime: Redis as an
 /// executable, three gateway replicas behind one proxied port, the worker on the simulated model, the UI.
 /// Started once for every test of the collection (two cores: one start is most of the cost), disposed at the end,
-/// which stops every process the orchestrator started.
+/// which stops every process the orchestrator started. The dashboard runs too (anonymous, on a free port), so
+/// that a test can look at it as a user does.
 /// </summary>
 public sealed class DistributedAppFixture : IAsyncLifetime
 {
@@ -22,6 +23,8 @@ public sealed class DistributedAppFixture : IAsyncLifetime
 
     public Uri WebUri => App.GetEndpoint("web", "http");
 
+    public Uri DashboardUri { get; } = new($"http://localhost:{AspireAgent.AppHost.Topology.FreePort.Next()}");
+
     /// <summary>The gateway replicas' process ids once the app was healthy, before any test could kill one.</summary>
     public IReadOnlyList<int> StartedGatewayProcessIds { get; private set; } = [];
 
@@ -29,8 +32,19 @@ public sealed class DistributedAppFixture : IAsyncLifetime
     {
         using var limit = new CancellationTokenSource(StartTimeout);
         var ct = limit.Token;
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--AppHost:ContainerRuntime=none", "--AppHost:Redis=Executable", "--AppHost:Model=Simulated"], ct);
+        string[] args =
+        [
+            "--AppHost:ContainerRuntime=none", "--AppHost:Redis=Executable", "--AppHost:Model=Simulated",
+            $"--ASPNETCORE_URLS={DashboardUri}",
+            $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:{AspireAgent.AppHost.Topology.FreePort.Next()}",
+            $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{AspireAgent.AppHost.Topology.FreePort.Next()}",
+            "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+        ];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args, (options, _) =>
+        {
+            options.DisableDashboard = false;
+            options.AllowUnsecuredTransport = true;
+        }, ct);
         _app = await builder.BuildAsync(ct);
         await _app.StartAsync(ct);
         foreach (var resource in (string[])["redis", "inference", "socket", "web"])
