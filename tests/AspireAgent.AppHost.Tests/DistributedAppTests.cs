@@ -16,7 +16,7 @@ public sealed class DistributedAppTests(DistributedAppFixture app)
     [Fact]
     public async Task Answers_through_the_one_gateway_url_are_whole_and_land_on_several_replicas()
     {
-        Assert.Equal(3, app.StartedGatewayProcessIds.Distinct().Count());
+        Assert.Equal(3, app.StartedGatewayReplicas.Count);
         using var limit = Limit();
         var nodes = new List<string>();
         for (var i = 0; i < 6; i++)
@@ -60,23 +60,33 @@ public sealed class DistributedAppTests(DistributedAppFixture app)
         // Node ids are host-pid unless configured: the welcome names the process to kill.
         var pid = int.Parse(first[(first.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         // The orchestrator started each replica through `dotnet run`, whose child serves.
-        Assert.Contains(ParentOf(pid), app.StartedGatewayProcessIds);
+        Assert.True(app.StartedGatewayReplicas.TryGetValue(ParentOf(pid), out var replica), $"{first} is not a replica the AppHost started.");
 
         var killed = false;
-        var answer = await client.AskAsync("replica-killed", "Keep talking while your node dies.", limit.Token, async chunk =>
+        try
         {
-            if (chunk.Seq == 3)
+            var answer = await client.AskAsync("replica-killed", "Keep talking while your node dies.", limit.Token, async chunk =>
             {
-                using var process = Process.GetProcessById(pid);
-                process.Kill();
-                await process.WaitForExitAsync(limit.Token);
-                killed = true;
-            }
-        });
+                if (chunk.Seq == 3)
+                {
+                    using var process = Process.GetProcessById(pid);
+                    process.Kill();
+                    await process.WaitForExitAsync(limit.Token);
+                    killed = true;
+                }
+            });
 
-        Assert.True(killed, "The answer ended before its fourth chunk.");
-        answer.AssertWhole();
-        Assert.NotEqual(first, client.Node);
+            Assert.True(killed, "The answer ended before its fourth chunk.");
+            answer.AssertWhole();
+            Assert.NotEqual(first, client.Node);
+        }
+        finally
+        {
+            if (killed)
+            {
+                await app.StartReplicaAgainAsync(replica!, limit.Token);
+            }
+        }
     }
 
     // Linux: the fourth field of /proc/<pid>/stat (after the parenthesised name, which may hold spaces).

@@ -7,8 +7,8 @@ namespace AspireAgent.AppHost.Tests.Infrastructure;
 /// The whole app as the AppHost starts it on a machine with redis-server and no container runtime: Redis as an
 /// executable, three gateway replicas behind one proxied port, the worker on the simulated model, the UI.
 /// Started once for every test of the collection (two cores: one start is most of the cost), disposed at the end,
-/// which stops every process the orchestrator started. The dashboard runs too (anonymous, on a free port), so
-/// that a test can look at it as a user does.
+/// which stops every process the orchestrator started. The dashboard runs too (anonymous), so that a test can
+/// look at it as a user does.
 /// </summary>
 public sealed class DistributedAppFixture : IAsyncLifetime
 {
@@ -23,10 +23,14 @@ public sealed class DistributedAppFixture : IAsyncLifetime
 
     public Uri WebUri => App.GetEndpoint("web", "http");
 
-    public Uri DashboardUri { get; } = new($"http://localhost:{AspireAgent.AppHost.Topology.FreePort.Next()}");
+    /// <summary>The dashboard's address as the orchestrator published it (behind its proxy, on a random port in tests).</summary>
+    public Uri DashboardUri => App.ResourceNotifications.TryGetCurrentState("aspire-dashboard", out var dashboard)
+        && dashboard.Snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "DASHBOARD__FRONTEND__PUBLICURL")?.Value is { } url
+            ? new Uri(url)
+            : throw new InvalidOperationException("The dashboard did not publish its URL.");
 
-    /// <summary>The gateway replicas' process ids once the app was healthy, before any test could kill one.</summary>
-    public IReadOnlyList<int> StartedGatewayProcessIds { get; private set; } = [];
+    /// <summary>The gateway replicas (process id → orchestrator resource id) once the app was healthy.</summary>
+    public IReadOnlyDictionary<int, string> StartedGatewayReplicas { get; private set; } = new Dictionary<int, string>();
 
     public async ValueTask InitializeAsync()
     {
@@ -35,9 +39,6 @@ public sealed class DistributedAppFixture : IAsyncLifetime
         string[] args =
         [
             "--AppHost:ContainerRuntime=none", "--AppHost:Redis=Executable", "--AppHost:Model=Simulated",
-            $"--ASPNETCORE_URLS={DashboardUri}",
-            $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:{AspireAgent.AppHost.Topology.FreePort.Next()}",
-            $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{AspireAgent.AppHost.Topology.FreePort.Next()}",
             "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args, (options, _) =>
@@ -52,27 +53,42 @@ public sealed class DistributedAppFixture : IAsyncLifetime
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct);
         }
 
-        StartedGatewayProcessIds = await GatewayProcessIdsAsync(ct);
+        StartedGatewayReplicas = await GatewayReplicasAsync(ct);
     }
 
-    /// <summary>The process ids of the gateway replicas, from the orchestrator's view of them (current states come first).</summary>
-    private async Task<IReadOnlyList<int>> GatewayProcessIdsAsync(CancellationToken cancellationToken)
+    /// <summary>Starts a replica a test stopped, and waits until it runs, so that the next test finds three again.</summary>
+    public async Task StartReplicaAgainAsync(string resourceId, CancellationToken cancellationToken)
     {
-        var ids = new Dictionary<string, int>();
+        await App.ResourceCommands.ExecuteCommandAsync(resourceId, KnownResourceCommands.StartCommand, cancellationToken);
+        await foreach (var update in App.ResourceNotifications.WatchAsync(cancellationToken))
+        {
+            if (update.ResourceId == resourceId && update.Snapshot.State?.Text == KnownResourceStates.Running
+                && update.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+            {
+                return;
+            }
+        }
+    }
+
+    // The replicas' process ids, from the orchestrator's view of them (current states come first). The process is
+    // the `dotnet run` the orchestrator launched; the node serving is its child.
+    private async Task<IReadOnlyDictionary<int, string>> GatewayReplicasAsync(CancellationToken cancellationToken)
+    {
+        var replicas = new Dictionary<string, int>();
         await foreach (var update in App.ResourceNotifications.WatchAsync(cancellationToken))
         {
             if (update.Resource.Name == "socket"
                 && update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid)
             {
-                ids[update.ResourceId] = Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
-                if (ids.Count == 3)
+                replicas[update.ResourceId] = Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
+                if (replicas.Count == 3)
                 {
                     break;
                 }
             }
         }
 
-        return [.. ids.Values];
+        return replicas.ToDictionary(r => r.Value, r => r.Key);
     }
 
     public async ValueTask DisposeAsync()
