@@ -36,4 +36,27 @@ public sealed class DashboardTests(DistributedAppFixture app)
         Directory.CreateDirectory(images);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(images, "apphost-dashboard.png") });
     }
+
+    [Fact]
+    public async Task One_answer_is_one_trace_across_the_gateway_and_the_worker()
+    {
+        await using (var client = AspireAgent.IntegrationTests.Client.ResilientClients.Create(app.GatewayUri))
+        {
+            await client.ConnectAsync(TestContext.Current.CancellationToken);
+            await AspireAgent.IntegrationTests.Client.ResilientClients.AskAsync(client, "traced", "Which processes does this answer cross?");
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await SystemChromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
+        await page.GotoAsync(new Uri(app.DashboardUri, "/traces").ToString());
+
+        // The answer's trace starts at the gateway's chat.request and holds spans of redis and of the worker: the
+        // trace context crossed the bus. The bus's polling makes no traces of its own (RedisTracingFilter).
+        var crossing = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "socket: chat.request" })
+            .Filter(new() { HasText = "inference" }).Filter(new() { HasText = "redis" });
+        await Expect(crossing.First).ToBeVisibleAsync(new() { Timeout = TimeoutMs });
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("XREADGROUP|XAUTOCLAIM") })).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot.Path, "docs", "images", "apphost-traces.png") });
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using AspireAgent.AppHost.Tests.Infrastructure;
+using AspireAgent.IntegrationTests.Client;
 using AspireAgent.Protocol;
 using AspireAgent.Protocol.Client;
 
@@ -22,8 +23,7 @@ public sealed class DistributedAppTests(DistributedAppFixture app)
         for (var i = 0; i < 6; i++)
         {
             await using var client = await ConnectWithRetryAsync(limit.Token);
-            var answer = await client.AskAsync($"replicas-{i}", $"Question {i}: which node am I on?", limit.Token);
-            answer.AssertWhole();
+            AssertWhole(await client.AskAsync($"replicas-{i}", $"Question {i}: which node am I on?"));
             nodes.Add(client.Node!);
         }
 
@@ -65,7 +65,7 @@ public sealed class DistributedAppTests(DistributedAppFixture app)
         var killed = false;
         try
         {
-            var answer = await client.AskAsync("replica-killed", "Keep talking while your node dies.", limit.Token, async chunk =>
+            var answer = await client.AskAsync("replica-killed", "Keep talking while your node dies.", async chunk =>
             {
                 if (chunk.Seq == 3)
                 {
@@ -77,7 +77,7 @@ public sealed class DistributedAppTests(DistributedAppFixture app)
             });
 
             Assert.True(killed, "The answer ended before its fourth chunk.");
-            answer.AssertWhole();
+            AssertWhole(answer);
             Assert.NotEqual(first, client.Node);
         }
         finally
@@ -87,6 +87,15 @@ public sealed class DistributedAppTests(DistributedAppFixture app)
                 await app.StartReplicaAgainAsync(replica!, limit.Token);
             }
         }
+    }
+
+    /// <summary>Ended normally, every chunk exactly once and in order, adding up to the full content.</summary>
+    private static void AssertWhole(ReadAnswer answer)
+    {
+        Assert.Equal(FinishReason.Stop, answer.End.FinishReason);
+        answer.AssertContiguous();
+        Assert.Equal(answer.End.FullContent, answer.Text);
+        Assert.NotEmpty(answer.Text);
     }
 
     // Linux: the fourth field of /proc/<pid>/stat (after the parenthesised name, which may hold spaces).
@@ -111,7 +120,17 @@ public sealed class DistributedAppTests(DistributedAppFixture app)
         {
             try
             {
-                return await GatewayClients.ConnectAsync(app.GatewayUri, cancellationToken);
+                var client = ResilientClients.Create(app.GatewayUri);
+                try
+                {
+                    await client.ConnectAsync(cancellationToken);
+                    return client;
+                }
+                catch
+                {
+                    await client.DisposeAsync();
+                    throw;
+                }
             }
             catch (Exception ex) when (attempt < 3 && ex is AgentConnectionException or WebSocketException)
             {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 
 namespace AspireAgent.Bus.Hosting;
 
@@ -16,14 +17,21 @@ internal static class RedisBusRegistration
     /// <summary>
     /// The multiplexer is Aspire's Redis client integration (<c>AddRedisClient</c>): one per process, with its
     /// health check (<c>StackExchange.Redis</c>), its tracing and its configuration section
-    /// (<c>Aspire:StackExchange:Redis</c>), set up the way the bus needs it to ride out Redis outages.
+    /// (<c>Aspire:StackExchange:Redis</c>), set up the way the bus needs it to ride out Redis outages. Its Redis
+    /// spans come from the same OpenTelemetry instrumentation, registered here to keep the polling out of traces.
     /// </summary>
     public static void AddRedisBus(this IHostApplicationBuilder builder, string connectionName, string connectionString)
     {
         builder.AddRedisClient(
             connectionName,
-            settings => settings.ConnectionString = connectionString,
+            settings =>
+            {
+                settings.ConnectionString = connectionString;
+                // Traced below, with the polling filtered out (Aspire's own instrumentation takes no filter).
+                settings.DisableTracing = true;
+            },
             RedisConnection.Configure);
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddRedisInstrumentation(RedisTracingFilter.Configure));
 
         var services = builder.Services;
         services.AddOptions<RedisBusOptions>()
