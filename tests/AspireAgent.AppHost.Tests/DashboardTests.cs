@@ -30,7 +30,8 @@ public sealed class DashboardTests(DistributedAppFixture app)
 
         // Three replicas of socket (socket-xxxxxx), each its own row.
         await Expect(page.GetByText(new System.Text.RegularExpressions.Regex("^socket-"))).ToHaveCountAsync(3, new() { Timeout = TimeoutMs });
-        await Expect(page.GetByText("Running")).ToHaveCountAsync(7, new() { Timeout = TimeoutMs });
+        // Seven rows, each Running (topology, redis, inference, 3 × socket, web); a toast may say "Running" too.
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Running" })).ToHaveCountAsync(7, new() { Timeout = TimeoutMs });
 
         var images = Path.Combine(RepositoryRoot.Path, "docs", "images");
         Directory.CreateDirectory(images);

@@ -70,14 +70,17 @@ public sealed class DistributedAppFixture : IAsyncLifetime
         }
     }
 
-    // The replicas' process ids, from the orchestrator's view of them (current states come first). The process is
-    // the `dotnet run` the orchestrator launched; the node serving is its child.
+    // Waits for every replica to be healthy, and returns their process ids, from the orchestrator's view of them
+    // (current states come first). The process is the `dotnet run` the orchestrator launched; the node is its child.
     private async Task<IReadOnlyDictionary<int, string>> GatewayReplicasAsync(CancellationToken cancellationToken)
     {
         var replicas = new Dictionary<string, int>();
         await foreach (var update in App.ResourceNotifications.WatchAsync(cancellationToken))
         {
+            // Each replica healthy, not just the first (which is all WaitForResourceHealthyAsync("socket") waits for):
+            // the proxy sends connections only to replicas that serve.
             if (update.Resource.Name == "socket"
+                && update.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
                 && update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid)
             {
                 replicas[update.ResourceId] = Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
