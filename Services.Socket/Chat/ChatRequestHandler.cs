@@ -51,6 +51,23 @@ internal sealed class ChatRequestHandler(
             return;
         }
 
+        try
+        {
+            await AdmitAsync(connection, message, owner);
+        }
+        catch (Exception ex) when (!connection.Aborted.IsCancellationRequested)
+        {
+            // A bus call failed or timed out (a stalled Redis, one still loading its data after a restart, a machine
+            // busy starting up). The message must still end in an error the client can act on, on the open
+            // connection; the turn lifecycle has released whatever the message may have begun.
+            logger.MessageNotTaken(connection.ConnectionId, message.ConversationId, ex);
+            connection.SendCritical(connection.Error(
+                ErrorCodes.Internal, "The message could not be taken right now; send it again.", retryable: true, replyTo: message.Id));
+        }
+    }
+
+    private async ValueTask AdmitAsync(ClientConnection connection, UserMessage message, string owner)
+    {
         var ct = connection.Aborted;
         if (await conversations.ClaimAsync(message.ConversationId, owner, ct) == ConversationAccess.Forbidden)
         {

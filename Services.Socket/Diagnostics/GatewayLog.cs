@@ -29,6 +29,9 @@ internal static partial class GatewayLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} refused: {Reason}")]
     public static partial void Overloaded(this ILogger logger, string connectionId, string reason);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Connection {ConnectionId}: a message for conversation {ConversationId} could not be taken; the client was told to send it again")]
+    public static partial void MessageNotTaken(this ILogger logger, string connectionId, string conversationId, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Relaying stream {StreamId} to connection {ConnectionId} failed")]
     public static partial void RelayFailed(this ILogger logger, string connectionId, string streamId, Exception exception);
 

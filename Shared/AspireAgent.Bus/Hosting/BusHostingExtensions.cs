@@ -40,7 +40,7 @@ public static class BusHostingExtensions
         }
         else
         {
-            builder.AddRedisBus(connectionString);
+            builder.AddRedisBus(connectionName, connectionString);
         }
 
         return builder;

@@ -7,14 +7,32 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 
 namespace AspireAgent.Bus.Hosting;
 
 /// <summary>The distributed bus: one Redis shared by every gateway node and worker.</summary>
 internal static class RedisBusRegistration
 {
-    public static void AddRedisBus(this IHostApplicationBuilder builder, string connectionString)
+    /// <summary>
+    /// The multiplexer is Aspire's Redis client integration (<c>AddRedisClient</c>): one per process, with its
+    /// health check (<c>StackExchange.Redis</c>), its tracing and its configuration section
+    /// (<c>Aspire:StackExchange:Redis</c>), set up the way the bus needs it to ride out Redis outages. Its Redis
+    /// spans come from the same OpenTelemetry instrumentation, registered here to keep the polling out of traces.
+    /// </summary>
+    public static void AddRedisBus(this IHostApplicationBuilder builder, string connectionName, string connectionString)
     {
+        builder.AddRedisClient(
+            connectionName,
+            settings =>
+            {
+                settings.ConnectionString = connectionString;
+                // Traced below, with the polling filtered out (Aspire's own instrumentation takes no filter).
+                settings.DisableTracing = true;
+            },
+            RedisConnection.Configure);
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddRedisInstrumentation(RedisTracingFilter.Configure));
+
         var services = builder.Services;
         services.AddOptions<RedisBusOptions>()
             .Bind(builder.Configuration.GetSection(RedisBusOptions.SectionName))
@@ -23,7 +41,7 @@ internal static class RedisBusRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisBusOptions>, RedisBusOptionsValidator>());
 
         services.AddSingleton(sp => new RedisConnection(
-            connectionString,
+            sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
             new RedisKeys(sp.GetRequiredService<IOptions<RedisBusOptions>>().Value.KeyPrefix),
             sp.GetRequiredService<ILogger<RedisConnection>>()));
         services.AddSingleton<OutageGuard>();
@@ -37,7 +55,6 @@ internal static class RedisBusRegistration
         services.AddSingleton<IAnswerQuota, RedisAnswerQuota>();
         // Also connects at start, before the first request needs Redis.
         services.AddHostedService<RedisLeaseKeeper>();
-        services.AddHealthChecks().AddCheck<RedisBusHealthCheck>("redis");
 
         // Every node must read the identity tokens any other node issued: the Data Protection key ring lives
         // in the same Redis. (Only processes that use Data Protection ever read it.)

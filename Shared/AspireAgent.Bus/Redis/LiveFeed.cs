@@ -73,14 +73,8 @@ internal sealed class LiveFeed : IReconnectAware, IAsyncDisposable
     {
         _reconnects.Dispose();
         _buffer.Writer.TryComplete();
-        try
-        {
-            await _queue.UnsubscribeAsync().ConfigureAwait(false);
-        }
-        catch (RedisException)
-        {
-            // Redis is away; the subscription dies with the connection and is not restored, as it is gone from the multiplexer.
-        }
+        // A subscription that dies with the connection is not restored either: it is gone from the multiplexer.
+        await RedisConnection.UnsubscribeQuietlyAsync(_queue).ConfigureAwait(false);
     }
 
     private void Offer(RedisValue message)

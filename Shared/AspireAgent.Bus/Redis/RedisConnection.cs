@@ -5,33 +5,38 @@ using StackExchange.Redis;
 namespace AspireAgent.Bus.Redis;
 
 /// <summary>
-/// The process's one multiplexer. It never gives up on Redis: it starts even when Redis is down and
-/// reconnects by itself (commands issued meanwhile wait in its backlog), and on every reconnection it tells
-/// the live readers and watches, which may have missed pub/sub messages while the link was down.
+/// The bus's view of the process's one multiplexer (the one <c>AddRedisClient</c> registers, see
+/// <see cref="Configure"/>). It never gives up on Redis: it starts even when Redis is down and reconnects by
+/// itself (commands issued meanwhile wait in its backlog), and on every reconnection it tells the live readers
+/// and watches, which may have missed pub/sub messages while the link was down.
 /// </summary>
 internal sealed partial class RedisConnection : IAsyncDisposable
 {
-    private readonly ConnectionMultiplexer _multiplexer;
+    private readonly IConnectionMultiplexer _multiplexer;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<IReconnectAware, byte> _listeners = new();
     private TaskCompletionSource _restored = NewSignal();
 
-    public RedisConnection(string connectionString, RedisKeys keys, ILogger<RedisConnection> logger)
+    public RedisConnection(IConnectionMultiplexer multiplexer, RedisKeys keys, ILogger<RedisConnection> logger)
     {
         Keys = keys;
         _logger = logger;
-        var configuration = ConfigurationOptions.Parse(connectionString);
-        // Start (and keep retrying) without Redis: nodes and workers must outlive a Redis restart.
-        configuration.AbortOnConnectFail = false;
-        configuration.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5000);
-        configuration.ClientName ??= $"aspireagent-{Environment.MachineName}-{Environment.ProcessId}";
-        _multiplexer = ConnectionMultiplexer.Connect(configuration);
+        _multiplexer = multiplexer;
         _multiplexer.ConnectionFailed += OnFailed;
         _multiplexer.ConnectionRestored += OnRestored;
         if (!_multiplexer.IsConnected)
         {
-            LogStartedDisconnected(configuration.ToString(includePassword: false));
+            LogStartedDisconnected(string.Join(",", _multiplexer.GetEndPoints().Select(e => e.ToString())));
         }
+    }
+
+    /// <summary>What the bus needs of the multiplexer, applied to the connection string's own settings.</summary>
+    public static void Configure(ConfigurationOptions configuration)
+    {
+        // Start (and keep retrying) without Redis: nodes and workers must outlive a Redis restart.
+        configuration.AbortOnConnectFail = false;
+        configuration.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5000);
+        configuration.ClientName ??= $"aspireagent-{Environment.MachineName}-{Environment.ProcessId}";
     }
 
     public RedisKeys Keys { get; }
@@ -44,6 +49,22 @@ internal sealed partial class RedisConnection : IAsyncDisposable
 
     public bool IsConnected => _multiplexer.IsConnected;
 
+    /// <summary>
+    /// Ends a subscription of a reader that is going away. Best effort: when Redis is away the subscription dies
+    /// with the connection; at shutdown the multiplexer's tracing (disposed by the container before the bus's own
+    /// services) may refuse the command, and the subscription ends with the multiplexer anyway.
+    /// </summary>
+    public static async ValueTask UnsubscribeQuietlyAsync(ChannelMessageQueue queue)
+    {
+        try
+        {
+            await queue.UnsubscribeAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
+        {
+        }
+    }
+
     /// <summary>Completes at the next reconnection.</summary>
     public Task NextRestore => Volatile.Read(ref _restored).Task;
 
@@ -54,12 +75,12 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         return new Registration(this, listener);
     }
 
-    public async ValueTask DisposeAsync()
+    // The multiplexer belongs to the container (AddRedisClient), which closes it after everything that uses it.
+    public ValueTask DisposeAsync()
     {
         _multiplexer.ConnectionFailed -= OnFailed;
         _multiplexer.ConnectionRestored -= OnRestored;
-        await _multiplexer.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
-        _multiplexer.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private void OnFailed(object? sender, ConnectionFailedEventArgs e) =>
@@ -77,8 +98,8 @@ internal sealed partial class RedisConnection : IAsyncDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is not reachable at start ({Configuration}); the bus keeps trying to connect")]
-    private partial void LogStartedDisconnected(string configuration);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is not reachable at start ({EndPoints}); the bus keeps trying to connect")]
+    private partial void LogStartedDisconnected(string endPoints);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis {ConnectionType} connection to {EndPoint} failed ({FailureType}): {Reason}; reconnecting")]
     private partial void LogConnectionFailed(ConnectionType connectionType, string? endPoint, ConnectionFailureType failureType, string? reason);

@@ -43,14 +43,7 @@ internal sealed class RedisStreamWatch : IStreamWatch, IReconnectAware
         await Volatile.Read(ref _refresh).ConfigureAwait(false);
         if (_queue is { } queue)
         {
-            try
-            {
-                await queue.UnsubscribeAsync().ConfigureAwait(false);
-            }
-            catch (RedisException)
-            {
-                // Redis is away: the subscription is gone with the connection.
-            }
+            await RedisConnection.UnsubscribeQuietlyAsync(queue).ConfigureAwait(false);
         }
 
         _interrupted.Dispose();

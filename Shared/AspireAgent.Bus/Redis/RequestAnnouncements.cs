@@ -48,14 +48,7 @@ internal sealed class RequestAnnouncements(RedisConnection redis) : IReconnectAw
         _reconnects?.Dispose();
         if (_queue is { } queue)
         {
-            try
-            {
-                await queue.UnsubscribeAsync().ConfigureAwait(false);
-            }
-            catch (RedisException)
-            {
-                // Redis is away: nothing to unsubscribe from.
-            }
+            await RedisConnection.UnsubscribeQuietlyAsync(queue).ConfigureAwait(false);
         }
 
         _subscribing.Dispose();

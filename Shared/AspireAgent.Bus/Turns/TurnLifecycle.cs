@@ -29,7 +29,9 @@ public sealed partial class TurnLifecycle(
             return TurnAdmission.QuotaExceeded;
         }
 
-        var began = false;
+        // True from the moment the begin is sent: a begin that failed or timed out here may still have run on
+        // the bus (a stalled Redis runs it later), and the conversation must not stay busy because of it.
+        var mayHaveBegun = true;
         var submitted = false;
         try
         {
@@ -37,10 +39,10 @@ public sealed partial class TurnLifecycle(
                 start.ConversationId, start.StreamId, new ChatTurn(TurnRole.User, start.Content), cancellationToken).ConfigureAwait(false);
             if (history is null)
             {
+                mayHaveBegun = false;
                 return TurnAdmission.Busy;
             }
 
-            began = true;
             var now = time.GetUtcNow();
             await streams.CreateAsync(
                 new StreamInfo { StreamId = start.StreamId, ConversationId = start.ConversationId, OwnerId = start.OwnerId, CreatedAt = now },
@@ -74,7 +76,7 @@ public sealed partial class TurnLifecycle(
         {
             if (!submitted)
             {
-                await UndoAsync(start, began).ConfigureAwait(false);
+                await UndoAsync(start, mayHaveBegun).ConfigureAwait(false);
             }
         }
     }
@@ -121,11 +123,13 @@ public sealed partial class TurnLifecycle(
 
     // Undone whatever the outcome of the caller's token: a refusal, or a failure half-way, must not leave the
     // conversation busy or the quota taken. What cannot be undone now expires (TurnStartTimeout, AnswerQuotaLifetime).
-    private async ValueTask UndoAsync(TurnStart start, bool began)
+    // Completing the turn only ends it if it is this stream's, so it is harmless where the begin never ran; sent
+    // on the same connection as a stalled begin, it runs after it.
+    private async ValueTask UndoAsync(TurnStart start, bool mayHaveBegun)
     {
         try
         {
-            if (began)
+            if (mayHaveBegun)
             {
                 await conversations.CompleteTurnAsync(start.ConversationId, start.StreamId, null, CancellationToken.None).ConfigureAwait(false);
             }

@@ -1,0 +1,41 @@
+using AspireAgent.AppHost.Tests.Infrastructure;
+using AspireAgent.BrowserTests.Infrastructure;
+using AspireAgent.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AspireAgent.AppHost.Tests;
+
+/// <summary>
+/// Debian's Chromium opens the chat the web resource serves: the page connects to the gateway replicas through the
+/// documented gateway URL (so the Origin check passes for the UI's origin) and an answer streams in whole. Its
+/// screenshot is the README's picture of the chat (docs/images/apphost-chat.png).
+/// </summary>
+[Collection(DistributedAppCollection.Name)]
+public sealed class ChatInBrowserTests(DistributedAppFixture app)
+{
+    private const float TimeoutMs = 90_000;
+
+    [Fact]
+    public async Task The_chat_page_served_by_web_streams_an_answer_from_the_gateway_replicas()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await SystemChromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var sockets = new List<string>();
+        page.WebSocket += (_, socket) => sockets.Add(socket.Url);
+
+        await page.GotoAsync(app.WebUri.ToString());
+        await Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "Connected", new() { Timeout = TimeoutMs });
+        await page.GetByTestId("message-input").FillAsync("What does the AppHost start?");
+        await page.GetByTestId("send").ClickAsync();
+        var answer = page.GetByTestId("assistant-message").Last;
+        await Expect(answer).ToHaveAttributeAsync("data-state", "Complete", new() { Timeout = TimeoutMs });
+
+        Assert.Equal(await answer.GetAttributeAsync("data-full-content"), await answer.GetByTestId("assistant-text").TextContentAsync());
+        Assert.Contains(sockets, url => new Uri(url).Port == app.GatewayUri.Port);
+        var images = Path.Combine(RepositoryRoot.Path, "docs", "images");
+        Directory.CreateDirectory(images);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(images, "apphost-chat.png") });
+    }
+}
