@@ -43,8 +43,10 @@ internal static class AgentServices
             .WaitFor(inference)
             .WithExternalHttpEndpoints()
             .WithHttpHealthCheck("/health")
-            // The page comes from web's origin and opens its socket here: the gateway's Origin check must allow it.
+            // The page comes from web's origin and opens its socket here: the gateway's Origin check must allow it,
+            // as the endpoint names it (the launch profile's http://127.0.0.1:5080) and as http://localhost:5080.
             .WithEnvironment("Gateway__AllowedOrigins__0", web.GetEndpoint("http"))
+            .WithEnvironment("Gateway__AllowedOrigins__1", ReferenceExpression.Create($"http://localhost:{web.GetEndpoint("http").Property(EndpointProperty.Port)}"))
             .WithUrlForEndpoint("http", url =>
             {
                 url.Url = ToWebSocket(url.Url);

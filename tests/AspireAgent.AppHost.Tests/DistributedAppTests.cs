@@ -40,9 +40,10 @@ public sealed class DistributedAppTests(DistributedAppFixture app)
         Assert.Equal(app.GatewayUri.Port, gateway.Port);
         Assert.Equal("/ws", gateway.AbsolutePath);
 
-        var origin = app.WebUri.GetLeftPart(UriPartial.Authority);
-        using (var allowed = await OpenWithOriginAsync(gateway, origin, limit.Token))
+        // The page's origin under either loopback name a user may open it by.
+        foreach (var host in (string[])["localhost", "127.0.0.1"])
         {
+            using var allowed = await OpenWithOriginAsync(gateway, $"http://{host}:{app.WebUri.Port}", limit.Token);
             Assert.Equal(WebSocketState.Open, allowed.State);
         }
 
