@@ -1,6 +1,4 @@
 using AspireAgent.AppHost.Tests.Infrastructure;
-using AspireAgent.BrowserTests.Infrastructure;
-using AspireAgent.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -19,9 +17,8 @@ public sealed class ChatInBrowserTests(DistributedAppFixture app)
     [Fact]
     public async Task The_chat_page_served_by_web_streams_an_answer_from_the_gateway_replicas()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await SystemChromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        await using var browser = await DocsBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync(1280, 800);
         var sockets = new List<string>();
         page.WebSocket += (_, socket) => sockets.Add(socket.Url);
 
@@ -36,8 +33,6 @@ public sealed class ChatInBrowserTests(DistributedAppFixture app)
         Assert.Equal(await answer.GetAttributeAsync("data-full-content"), await answer.GetAttributeAsync("data-text"));
         await Expect(answer.Locator("h2")).ToBeVisibleAsync();
         Assert.Contains(sockets, url => new Uri(url).Port == app.GatewayUri.Port);
-        var images = Path.Combine(RepositoryRoot.Path, "docs", "images");
-        Directory.CreateDirectory(images);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(images, "apphost-chat.png") });
+        await DocsBrowser.SaveAsync(page, "apphost-chat.png");
     }
 }

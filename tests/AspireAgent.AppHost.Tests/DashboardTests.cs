@@ -1,6 +1,4 @@
 using AspireAgent.AppHost.Tests.Infrastructure;
-using AspireAgent.BrowserTests.Infrastructure;
-using AspireAgent.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -18,9 +16,8 @@ public sealed class DashboardTests(DistributedAppFixture app)
     [Fact]
     public async Task The_dashboard_lists_every_resource_running_and_the_chosen_topology()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await SystemChromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
+        await using var browser = await DocsBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync(1600, 900);
 
         await page.GotoAsync(app.DashboardUri.ToString());
         foreach (var resource in (string[])["topology", "redis", "inference", "web"])
@@ -33,9 +30,7 @@ public sealed class DashboardTests(DistributedAppFixture app)
         // Seven rows, each Running (topology, redis, inference, 3 × socket, web); a toast may say "Running" too.
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Running" })).ToHaveCountAsync(7, new() { Timeout = TimeoutMs });
 
-        var images = Path.Combine(RepositoryRoot.Path, "docs", "images");
-        Directory.CreateDirectory(images);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(images, "apphost-dashboard.png") });
+        await DocsBrowser.SaveAsync(page, "apphost-dashboard.png");
     }
 
     [Fact]
@@ -47,9 +42,8 @@ public sealed class DashboardTests(DistributedAppFixture app)
             await AspireAgent.IntegrationTests.Client.ResilientClients.AskAsync(client, "traced", "Which processes does this answer cross?");
         }
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await SystemChromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
+        await using var browser = await DocsBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync(1600, 900);
         await page.GotoAsync(new Uri(app.DashboardUri, "/traces").ToString());
 
         // The answer's trace starts at the gateway's chat.request and holds spans of redis and of the worker: the
@@ -58,6 +52,6 @@ public sealed class DashboardTests(DistributedAppFixture app)
             .Filter(new() { HasText = "inference" }).Filter(new() { HasText = "redis" });
         await Expect(crossing.First).ToBeVisibleAsync(new() { Timeout = TimeoutMs });
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("XREADGROUP|XAUTOCLAIM") })).ToHaveCountAsync(0);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot.Path, "docs", "images", "apphost-traces.png") });
+        await DocsBrowser.SaveAsync(page, "apphost-traces.png");
     }
 }
