@@ -87,3 +87,23 @@ public sealed class RedisTarget : BusTarget
         await base.DisposeAsync();
     }
 }
+
+/// <summary>A real three-master Redis Cluster, shared by the class's tests.</summary>
+public sealed class RedisClusterTarget : BusTarget
+{
+    private RedisCluster? _cluster;
+
+    protected override string? ConnectionString => _cluster!.ConnectionString;
+
+    public override async ValueTask InitializeAsync() => _cluster = await RedisCluster.StartAsync();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+}
