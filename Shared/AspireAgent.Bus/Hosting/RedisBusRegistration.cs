@@ -42,7 +42,7 @@ internal static class RedisBusRegistration
 
         services.AddSingleton(sp => new RedisConnection(
             sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
-            new RedisKeys(sp.GetRequiredService<IOptions<RedisBusOptions>>().Value.KeyPrefix),
+            new RedisKeys(sp.GetRequiredService<IOptions<RedisBusOptions>>().Value),
             sp.GetRequiredService<ILogger<RedisConnection>>()));
         services.AddSingleton<OutageGuard>();
         services.AddSingleton<RequestAnnouncements>();
