@@ -52,4 +52,57 @@ public sealed class RedisClusterTests
         Assert.True(await reading.MoveNextAsync());
         Assert.Equal("live", Assert.IsType<AssistantChunk>(reading.Current).Delta);
     }
+
+    [Fact]
+    public async Task A_master_restarted_mid_stream_keeps_the_stream_and_its_live_reader_resumes_without_gap()
+    {
+        await using var cluster = await RedisCluster.StartAsync(durable: true);
+        await using var writer = await BusNode.StartAsync(cluster.ConnectionString);
+        await using var reader = await BusNode.StartAsync(cluster.ConnectionString);
+        var id = (await CreateAsync(writer.Streams)).StreamId;
+        await writer.Streams.AppendAsync(id, Start(id), _test);
+        for (var seq = 0; seq < 5; seq++)
+        {
+            await writer.Streams.AppendAsync(id, Chunk(id, seq), _test);
+        }
+
+        var reading = ReadAllAsync(reader.Streams, id, StreamPosition.Beginning, TimeSpan.FromSeconds(60));
+        var multiplexer = writer.Services.GetRequiredService<IConnectionMultiplexer>();
+        var endpoint = (System.Net.IPEndPoint)multiplexer.GetDatabase().IdentifyEndpoint($"aspireagent:{{s:{id}}}:meta")!;
+        var owner = cluster.Nodes.Single(node => node.Port == endpoint.Port);
+
+        await owner.KillAsync();
+        await owner.StartAgainAsync();
+        await cluster.WaitUntilOkAsync();
+        for (var seq = 5; seq < 10; seq++)
+        {
+            await AppendOnceRedisAnswersAsync(writer.Streams, id, Chunk(id, seq));
+        }
+
+        await AppendOnceRedisAnswersAsync(writer.Streams, id, End(id, "all", 10));
+        var events = await reading;
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), events.OfType<AssistantChunk>().Select(c => c.Seq));
+        Assert.IsType<AssistantEnd>(events[^1]);
+    }
+
+    /// <summary>
+    /// Appends, retrying while the client has not yet reconnected to the restarted master. A write that failed
+    /// on the connection never reached Redis here (the master was already back), so a retry cannot double it.
+    /// </summary>
+    private async Task AppendOnceRedisAnswersAsync(IStreamStore streams, string streamId, AgentMessage message)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await streams.AppendAsync(streamId, message, _test);
+                return;
+            }
+            catch (Exception exception) when ((exception is RedisException or TimeoutException) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, _test);
+            }
+        }
+    }
 }

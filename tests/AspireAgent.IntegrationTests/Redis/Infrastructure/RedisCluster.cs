@@ -20,14 +20,15 @@ public sealed class RedisCluster : IAsyncDisposable
     /// <summary>Every master as a seed, in StackExchange.Redis form; the client discovers the slots itself.</summary>
     public string ConnectionString => string.Join(',', Nodes.Select(node => node.ConnectionString));
 
-    public static async Task<RedisCluster> StartAsync()
+    /// <param name="durable">Every master appends to its AOF with fsync always, so one killed and restarted keeps its data.</param>
+    public static async Task<RedisCluster> StartAsync(bool durable = false)
     {
         var nodes = new List<RedisServer>(3);
         try
         {
             for (var i = 0; i < 3; i++)
             {
-                nodes.Add(await RedisServer.StartClusterNodeAsync());
+                nodes.Add(await RedisServer.StartClusterNodeAsync(durable));
             }
 
             var cluster = new RedisCluster(nodes);
@@ -64,7 +65,8 @@ public sealed class RedisCluster : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilOkAsync()
+    /// <summary>Until every node reports <c>cluster_state:ok</c>: all slots served (also after a master restarted).</summary>
+    public async Task WaitUntilOkAsync()
     {
         var deadline = Stopwatch.StartNew();
         foreach (var node in Nodes)

@@ -35,8 +35,8 @@ public sealed class RedisServer : IAsyncDisposable
     /// A node of a Redis Cluster, not yet part of one (see <see cref="RedisCluster"/>). Its cluster bus gets a
     /// free port of its own: the default, port + 10000, may be taken or past 65535.
     /// </summary>
-    public static Task<RedisServer> StartClusterNodeAsync() => StartAsync(
-        durable: false,
+    public static Task<RedisServer> StartClusterNodeAsync(bool durable = false) => StartAsync(
+        durable,
         ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port", FreePort.Next().ToString(CultureInfo.InvariantCulture)]);
 
     private static async Task<RedisServer> StartAsync(bool durable, string[] extraArguments)
