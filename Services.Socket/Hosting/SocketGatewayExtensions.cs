@@ -1,3 +1,4 @@
+using AspireAgent.Bus.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using AspireAgent.Socket.Chat;
 using AspireAgent.Socket.Connections;
@@ -32,7 +33,7 @@ public static class SocketGatewayExtensions
             .ValidateOnStart();
         builder.AddGatewayAuthentication();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddDataProtection().SetApplicationName("AspireAgent");
+        services.AddDataProtection().SetApplicationName("AspireAgent").PersistKeysToAgentBus();
 
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();

@@ -4,37 +4,15 @@ using AspireAgent.IntegrationTests.Redis.Infrastructure;
 
 namespace AspireAgent.IntegrationTests.Redis;
 
-/// <summary>The request stream and its consumer group, against a real redis-server.</summary>
+/// <summary>
+/// What only the durable request queue does, against a real redis-server: wake-up by announcement, takeover of
+/// a dead or hung worker's lease, recovery from lost data. The rules every queue keeps are in RequestQueueContract.
+/// </summary>
 public sealed class RedisRequestQueueTests
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(10);
 
     private readonly CancellationToken _test = TestContext.Current.CancellationToken;
-
-    [Fact]
-    public async Task Every_request_goes_to_exactly_one_consumer_across_nodes()
-    {
-        await using var redis = await RedisServer.StartAsync();
-        await using var gateway = await BusNode.StartAsync(redis);
-        await using var workerA = await BusNode.StartAsync(redis);
-        await using var workerB = await BusNode.StartAsync(redis);
-        var submitted = Enumerable.Range(0, 60).Select(_ => Requests.New()).ToList();
-
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_test);
-        var taken = new Taken(submitted.Count);
-        var consumers = new[] { (workerA, "a0"), (workerA, "a1"), (workerB, "b0"), (workerB, "b1") }
-            .Select(c => ConsumeAsync(c.Item1.Requests, c.Item2, taken, stop.Token)).ToList();
-        foreach (var request in submitted)
-        {
-            await gateway.Requests.SubmitAsync(request, _test);
-        }
-
-        await taken.All.WaitAsync(Within, _test);
-        await stop.CancelAsync();
-        await Task.WhenAll(consumers);
-        Assert.Equal(submitted.Select(r => r.StreamId).Order(), taken.StreamIds.Order());
-        Assert.Equal(":0", await redis.CommandAsync("XLEN", "aspireagent:requests"));
-    }
 
     [Fact]
     public async Task An_idle_consumer_is_woken_by_the_announcement_of_a_request_not_by_a_timer()
@@ -185,26 +163,6 @@ public sealed class RedisRequestQueueTests
     }
 
     [Fact]
-    public async Task Submissions_beyond_the_waiting_capacity_are_refused_as_overloaded()
-    {
-        await using var redis = await RedisServer.StartAsync();
-        var settings = new Dictionary<string, string?> { ["Bus:RequestQueueCapacity"] = "3" };
-        await using var gateway = await BusNode.StartAsync(redis, settings);
-        await using var worker = await BusNode.StartAsync(redis, settings);
-        for (var i = 0; i < 3; i++)
-        {
-            await gateway.Requests.SubmitAsync(Requests.New(), _test);
-        }
-
-        await Assert.ThrowsAsync<BusOverloadedException>(async () => await gateway.Requests.SubmitAsync(Requests.New(), _test));
-        // A request a worker holds no longer waits: there is room for one more.
-        await using var holding = worker.Requests.ReadAsync("w0", _test).GetAsyncEnumerator(_test);
-        Assert.True(await holding.MoveNextAsync());
-        await gateway.Requests.SubmitAsync(Requests.New(), _test);
-        await Assert.ThrowsAsync<BusOverloadedException>(async () => await gateway.Requests.SubmitAsync(Requests.New(), _test));
-    }
-
-    [Fact]
     public async Task After_Redis_lost_its_data_the_consumer_group_is_recreated_and_requests_flow_again()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -220,39 +178,5 @@ public sealed class RedisRequestQueueTests
 
         var again = Assert.Single(await Requests.TakeAsync(worker.Requests, "w0", 1, Within));
         Assert.Equal(request.StreamId, again.Request.StreamId);
-    }
-
-    private static async Task ConsumeAsync(IRequestQueue queue, string consumer, Taken taken, CancellationToken stop)
-    {
-        try
-        {
-            await foreach (var lease in queue.ReadAsync(consumer, stop))
-            {
-                await lease.CompleteAsync(stop);
-                taken.Add(lease.Request.StreamId);
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-    }
-
-    private sealed class Taken(int expected)
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _streamIds = new();
-        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task All => _all.Task;
-
-        public IEnumerable<string> StreamIds => _streamIds;
-
-        public void Add(string streamId)
-        {
-            _streamIds.Enqueue(streamId);
-            if (_streamIds.Count >= expected)
-            {
-                _all.TrySetResult();
-            }
-        }
     }
 }

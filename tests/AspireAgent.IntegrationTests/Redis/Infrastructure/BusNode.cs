@@ -24,13 +24,19 @@ public sealed class BusNode : IAsyncDisposable
 
     public IStreamSignals Signals => _host.Services.GetRequiredService<IStreamSignals>();
 
+    public IAnswerQuota Quota => _host.Services.GetRequiredService<IAnswerQuota>();
+
     public IServiceProvider Services => _host.Services;
 
     /// <param name="redis">The Redis to share; null for the in-memory bus of the single-process mode.</param>
-    public static async Task<BusNode> StartAsync(RedisServer? redis, IDictionary<string, string?>? settings = null)
+    public static Task<BusNode> StartAsync(RedisServer? redis, IDictionary<string, string?>? settings = null) =>
+        StartAsync(redis?.ConnectionString, settings);
+
+    /// <param name="connectionString">The Redis (or Redis Cluster) to share; null for the in-memory bus.</param>
+    public static async Task<BusNode> StartAsync(string? connectionString, IDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redis?.ConnectionString });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = connectionString });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -18,19 +18,31 @@ public sealed class RedisServer : IAsyncDisposable
 
     private readonly string _directory;
     private readonly bool _durable;
+    private readonly string[] _extraArguments;
     private ExternalProcess? _process;
 
-    private RedisServer(int port, string directory, bool durable) => (Port, _directory, _durable) = (port, directory, durable);
+    private RedisServer(int port, string directory, bool durable, string[] extraArguments) =>
+        (Port, _directory, _durable, _extraArguments) = (port, directory, durable, extraArguments);
 
     public int Port { get; }
 
     /// <summary>In StackExchange.Redis form, as Aspire injects it in <c>ConnectionStrings__redis</c>.</summary>
     public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
-    public static async Task<RedisServer> StartAsync(bool durable = false)
+    public static Task<RedisServer> StartAsync(bool durable = false) => StartAsync(durable, []);
+
+    /// <summary>
+    /// A node of a Redis Cluster, not yet part of one (see <see cref="RedisCluster"/>). Its cluster bus gets a
+    /// free port of its own: the default, port + 10000, may be taken or past 65535.
+    /// </summary>
+    public static Task<RedisServer> StartClusterNodeAsync(bool durable = false) => StartAsync(
+        durable,
+        ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port", FreePort.Next().ToString(CultureInfo.InvariantCulture)]);
+
+    private static async Task<RedisServer> StartAsync(bool durable, string[] extraArguments)
     {
         var directory = Directory.CreateTempSubdirectory("aspireagent-redis-").FullName;
-        var server = new RedisServer(FreePort.Next(), directory, durable);
+        var server = new RedisServer(FreePort.Next(), directory, durable, extraArguments);
         await server.StartProcessAsync();
         return server;
     }
@@ -87,6 +99,7 @@ public sealed class RedisServer : IAsyncDisposable
             "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory,
             "--save", "", "--daemonize", "no", "--protected-mode", "no", "--loglevel", "warning",
             "--appendonly", _durable ? "yes" : "no", "--appendfsync", "always",
+            .. _extraArguments,
         ];
         var process = ExternalProcess.StartInstalled("redis-server", "redis-server", _directory, arguments);
         if (_process is { } previous)

@@ -7,7 +7,7 @@ namespace AspireAgent.Bus.Redis;
 /// </summary>
 internal static class SignalScripts
 {
-    /// <summary>KEYS: meta. ARGV: seq, channel. Records and publishes an acknowledgement that moves forward.</summary>
+    /// <summary>KEYS: meta. ARGV: seq, channel, publish command. Records and publishes an acknowledgement that moves forward.</summary>
     public const string Acknowledge = """
         local current = redis.call('HGET', KEYS[1], 'acked')
         if not current then
@@ -16,15 +16,15 @@ internal static class SignalScripts
         end
         if tonumber(ARGV[1]) <= tonumber(current) then return 0 end
         redis.call('HSET', KEYS[1], 'acked', ARGV[1])
-        redis.call('PUBLISH', ARGV[2], 'a' .. ARGV[1])
+        redis.call(ARGV[3], ARGV[2], 'a' .. ARGV[1])
         return 1
         """;
 
-    /// <summary>KEYS: meta. ARGV: channel. Records and publishes an interrupt.</summary>
+    /// <summary>KEYS: meta. ARGV: channel, publish command. Records and publishes an interrupt.</summary>
     public const string Interrupt = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
         redis.call('HSET', KEYS[1], 'interrupted', 1)
-        redis.call('PUBLISH', ARGV[1], 'i')
+        redis.call(ARGV[2], ARGV[1], 'i')
         return 1
         """;
 }

@@ -16,6 +16,8 @@ internal sealed partial class OutageGuard(
     // Covers a reconnection that happened between the failure and the wait for it.
     private static readonly TimeSpan RecheckDelay = TimeSpan.FromMilliseconds(500);
 
+    private static readonly string[] TransientReplies = ["LOADING", "CLUSTERDOWN", "TRYAGAIN"];
+
     public async Task<T> RunAsync<T>(Func<Task<T>> operation, string what, CancellationToken cancellationToken)
     {
         long? since = null;
@@ -47,9 +49,13 @@ internal sealed partial class OutageGuard(
         }
     }
 
+    /// <summary>
+    /// Unreachable, timed out, still loading its data after a restart, or, on a Redis Cluster, slots not yet
+    /// served again after a master came back (CLUSTERDOWN) or moving between masters (TRYAGAIN).
+    /// </summary>
     public static bool IsTransient(Exception exception) =>
         exception is RedisConnectionException or RedisTimeoutException
-        || exception is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal);
+        || exception is RedisServerException server && TransientReplies.Any(reply => server.Message.StartsWith(reply, StringComparison.Ordinal));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Redis unavailable while {What} ({Reason}); waiting for it")]
     private partial void LogWaiting(string what, string reason);

@@ -18,6 +18,14 @@ public sealed class RedisBusOptions
     [Required(AllowEmptyStrings = false), RegularExpression(@"^[A-Za-z0-9:_.\-]{1,64}$")]
     public string KeyPrefix { get; set; } = "aspireagent:";
 
+    /// <summary>
+    /// Whether a stream's live events and signals use sharded pub/sub (<c>SPUBLISH</c>/<c>SSUBSCRIBE</c>, Redis
+    /// 7.0 and later). On a Redis Cluster each message then stays on the shard that owns its stream, rather than
+    /// being broadcast to every node, which is what lets live delivery grow with the shards. Turn it off only
+    /// for a Redis older than 7.0.
+    /// </summary>
+    public bool ShardedPubSub { get; set; } = true;
+
     /// <summary>The consumer group of the workers on the request stream.</summary>
     [Required(AllowEmptyStrings = false)]
     public string ConsumerGroup { get; set; } = "inference";

@@ -119,6 +119,7 @@ internal sealed class RedisStreamStore(
                 Milliseconds(options.Value.OpenStreamTimeToLive),
                 message is AssistantChunk text ? System.Text.Encoding.UTF8.GetByteCount(text.Delta) : 0,
                 busOptions.Value.MaxBytesPerStream,
+                Keys.StreamPublish,
             ]).WaitAsync(cancellationToken).ConfigureAwait(false);
 
         switch (outcome)

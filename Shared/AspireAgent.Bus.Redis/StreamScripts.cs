@@ -18,7 +18,8 @@ internal static class StreamScripts
     /// <summary>
     /// KEYS: meta, events. ARGV: epoch ('' for an unfenced append), kind (s start, c chunk, r reset, e end),
     /// seq, event bytes, live channel, retention (ms), max chunks, now (ms), open stream time to live (ms),
-    /// the chunk's text bytes, max text bytes. Returns ok, missing, fenced, ended, order or limit.
+    /// the chunk's text bytes, max text bytes, publish command (PUBLISH or SPUBLISH). Returns ok, missing,
+    /// fenced, ended, order or limit.
     /// </summary>
     public const string Append = """
         local m = redis.call('HMGET', KEYS[1], 'epoch', 'next', 'minor', 'started', 'ended', 'bytes')
@@ -62,7 +63,7 @@ internal static class StreamScripts
         elseif kind == 's' then
             redis.call('PEXPIRE', KEYS[2], ARGV[9])
         end
-        redis.call('PUBLISH', ARGV[5], id .. '|' .. ARGV[4])
+        redis.call(ARGV[12], ARGV[5], id .. '|' .. ARGV[4])
         return 'ok'
         """;
 

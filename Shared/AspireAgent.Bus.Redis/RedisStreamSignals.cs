@@ -15,12 +15,12 @@ internal sealed class RedisStreamSignals(RedisConnection redis) : IStreamSignals
         await redis.Database.ScriptEvaluateAsync(
             SignalScripts.Acknowledge,
             [redis.Keys.StreamMeta(streamId)],
-            [seq, redis.Keys.StreamSignals(streamId).ToString()],
+            [seq, redis.Keys.StreamSignals(streamId).ToString(), redis.Keys.StreamPublish],
             CommandFlags.FireAndForget).ConfigureAwait(false);
 
     public async ValueTask InterruptAsync(string streamId, CancellationToken cancellationToken) =>
         await redis.Database.ScriptEvaluateAsync(
-            SignalScripts.Interrupt, [redis.Keys.StreamMeta(streamId)], [redis.Keys.StreamSignals(streamId).ToString()])
+            SignalScripts.Interrupt, [redis.Keys.StreamMeta(streamId)], [redis.Keys.StreamSignals(streamId).ToString(), redis.Keys.StreamPublish])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<IStreamWatch> WatchAsync(string streamId, CancellationToken cancellationToken)

@@ -1,6 +1,4 @@
 using AspireAgent.Bus.Redis;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,7 +40,7 @@ internal static class RedisBusRegistration
 
         services.AddSingleton(sp => new RedisConnection(
             sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
-            new RedisKeys(sp.GetRequiredService<IOptions<RedisBusOptions>>().Value.KeyPrefix),
+            new RedisKeys(sp.GetRequiredService<IOptions<RedisBusOptions>>().Value),
             sp.GetRequiredService<ILogger<RedisConnection>>()));
         services.AddSingleton<OutageGuard>();
         services.AddSingleton<RequestAnnouncements>();
@@ -55,13 +53,5 @@ internal static class RedisBusRegistration
         services.AddSingleton<IAnswerQuota, RedisAnswerQuota>();
         // Also connects at start, before the first request needs Redis.
         services.AddHostedService<RedisLeaseKeeper>();
-
-        // Every node must read the identity tokens any other node issued: the Data Protection key ring lives
-        // in the same Redis. (Only processes that use Data Protection ever read it.)
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(keyManagement =>
-        {
-            var redis = sp.GetRequiredService<RedisConnection>();
-            keyManagement.XmlRepository = new RedisXmlRepository(() => redis.Database, redis.Keys.DataProtectionKeys);
-        }));
     }
 }

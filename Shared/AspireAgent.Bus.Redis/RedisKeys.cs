@@ -6,12 +6,26 @@ namespace AspireAgent.Bus.Redis;
 /// Every key and channel of the bus. Keys of one stream or one conversation share a hash tag (<c>{…}</c>),
 /// so that the scripts touching several of them stay valid on a Redis Cluster.
 /// </summary>
-internal sealed class RedisKeys(string prefix)
+internal sealed class RedisKeys(string prefix, bool sharded)
 {
+    public RedisKeys(RedisBusOptions options)
+        : this(options.KeyPrefix, options.ShardedPubSub)
+    {
+    }
+
+    /// <summary>
+    /// The command the scripts publish a stream's channels with: sharded channels carry the stream's hash tag,
+    /// so a script may publish on them from the shard that owns the stream's keys.
+    /// </summary>
+    public string StreamPublish { get; } = sharded ? "SPUBLISH" : "PUBLISH";
+
     /// <summary>The request stream the workers' consumer group reads.</summary>
     public RedisKey Requests { get; } = prefix + "requests";
 
-    /// <summary>Announces new requests, so idle consumers wake without polling.</summary>
+    /// <summary>
+    /// Announces new requests, so idle consumers wake without polling. Not sharded: it hashes apart from the
+    /// request stream its script writes, and carries one small message per request, not per chunk.
+    /// </summary>
     public RedisChannel RequestsAnnounced { get; } = RedisChannel.Literal(prefix + "requests:new");
 
     public RedisKey DataProtectionKeys { get; } = prefix + "dataprotection:keys";
@@ -23,10 +37,10 @@ internal sealed class RedisKeys(string prefix)
     public RedisKey StreamEvents(string streamId) => $"{prefix}{{s:{streamId}}}:events";
 
     /// <summary>Each appended event, published for live readers.</summary>
-    public RedisChannel StreamLive(string streamId) => RedisChannel.Literal($"{prefix}{{s:{streamId}}}:live");
+    public RedisChannel StreamLive(string streamId) => StreamChannel($"{prefix}{{s:{streamId}}}:live");
 
     /// <summary>Acknowledgements and interrupts, published for the stream's producer.</summary>
-    public RedisChannel StreamSignals(string streamId) => RedisChannel.Literal($"{prefix}{{s:{streamId}}}:signals");
+    public RedisChannel StreamSignals(string streamId) => StreamChannel($"{prefix}{{s:{streamId}}}:signals");
 
     /// <summary>A sorted set: the owner's answers in flight and queued, scored by their expiry (ms).</summary>
     public RedisKey OwnerAnswers(string ownerId) => $"{prefix}{{o:{ownerId}}}:answers";
@@ -37,4 +51,6 @@ internal sealed class RedisKeys(string prefix)
 
     /// <summary>A sorted set of an owner's conversation ids, scored by last activity (Unix ms).</summary>
     public RedisKey OwnerConversations(string ownerId) => $"{prefix}{{o:{ownerId}}}:conversations";
+
+    private RedisChannel StreamChannel(string name) => sharded ? RedisChannel.Sharded(name) : RedisChannel.Literal(name);
 }
