@@ -76,7 +76,7 @@ public sealed class RedisRestartTests
             $"Redis down {down.TotalMilliseconds:0} ms; in flight: {runs.Count(r => r.End is not null)} ended ({runs.Count(r => r.Resets > 0)} after a reset), " +
             $"{runs.Count(r => r.Error is not null)} with an error; all done {clock.Elapsed.TotalSeconds:0.00} s after the kill");
 
-        Assert.All(cluster.Nodes.Concat(cluster.Workers), process => Assert.False(process.HasExited, process.Name));
+        Assert.All(cluster.Nodes.Concat(cluster.Workers), process => Assert.False(process.HasExited, $"{process.Name} exited:\n{process.RecentOutput}"));
         return runs;
     }
 
