@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using AspireAgent.Bus;
 using AspireAgent.Protocol;
@@ -14,7 +13,7 @@ namespace AspireAgent.Socket.Connections;
 /// the relays of the streams it follows, and the abort token that ends them all. Only the writer touches
 /// the socket's send side, which is what makes priority lanes and the close handshake race-free.
 /// </summary>
-internal sealed class ClientConnection : IAsyncDisposable
+internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
 {
     private readonly WebSocket _socket;
     private readonly GatewayOptions _options;
@@ -23,6 +22,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly GatewayMetrics _metrics;
     private readonly string _encoding;
     private readonly TimeProvider _time;
+    private readonly ConnectionTimers _timers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort;
     private readonly StreamRelays _relays;
@@ -32,7 +32,6 @@ internal sealed class ClientConnection : IAsyncDisposable
     private HeartbeatOptions? _heartbeatOptions;
     private bool _hadMessage;
     private ConnectionHeartbeat? _heartbeat;
-    private Task _heartbeatLoop = Task.CompletedTask;
     private long _lastReceivedTicks;
     private long _lastMessageTicks;
 
@@ -45,6 +44,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         IStreamSignals signals,
         GatewayMetrics metrics,
         TimeProvider time,
+        ConnectionTimers timers,
         ILogger logger)
     {
         _signals = signals;
@@ -55,6 +55,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         _options = options;
         _dispatcher = dispatcher;
         _time = time;
+        _timers = timers;
         _logger = logger;
         _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         Outbox = new PriorityOutbox(options.OutboundLaneCapacity, metrics.Dropped);
@@ -121,7 +122,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     public async Task RunAsync()
     {
         var writer = WriteLoopAsync();
-        var slowConsumer = WatchSlowConsumerAsync();
+        _timers.Schedule(this, _time.GetUtcNow() + _slowConsumer.CheckInterval);
         try
         {
             await ReadLoopAsync();
@@ -140,8 +141,6 @@ internal sealed class ClientConnection : IAsyncDisposable
         await writer;
         await _abort.CancelAsync();
         await _relays.WhenAllStopped();
-        await _heartbeatLoop;
-        await slowConsumer;
         _finished.TrySetResult();
     }
 
@@ -179,8 +178,8 @@ internal sealed class ClientConnection : IAsyncDisposable
         ClientAcknowledges = clientAcknowledges;
         _heartbeatOptions = heartbeatOptions;
         Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
-        _heartbeat = new ConnectionHeartbeat(this, schedule, _time);
-        _heartbeatLoop = _heartbeat.RunAsync(_abort.Token);
+        _heartbeat = new ConnectionHeartbeat(this, schedule, _timers);
+        _heartbeat.OnDue(_time.GetUtcNow());
     }
 
     public ErrorMessage Error(string code, string text, bool retryable = false, string? replyTo = null, string? streamId = null) =>
@@ -294,7 +293,7 @@ internal sealed class ClientConnection : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        var buffer = new ArrayBufferWriter<byte>(4 * 1024);
+        var buffer = new PooledBufferWriter();
         try
         {
             while (await Outbox.DequeueAsync(_abort.Token) is { } message && _close is null)
@@ -314,6 +313,12 @@ internal sealed class ClientConnection : IAsyncDisposable
                 {
                     await _signals.AcknowledgeAsync(chunk.StreamId, chunk.Seq, _abort.Token);
                 }
+
+                // Keep the buffer through a burst; an idle connection holds none.
+                if (Outbox.IsEmpty)
+                {
+                    buffer.Release();
+                }
             }
 
             if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -326,30 +331,32 @@ internal sealed class ClientConnection : IAsyncDisposable
             // The peer vanished mid-write; the read side sees the same and ends the connection.
             await _abort.CancelAsync();
         }
+        finally
+        {
+            buffer.Release();
+        }
     }
 
     // A client owed frames that takes none of them for SlowConsumerTimeout is closed (4002), whatever paused
     // first. Its answers live on in the bus (the producer is paused by the missing acknowledgements), so the
     // client resumes them after reconnecting. Closing drops the queued frames at once, and frees the relays at
     // once when they wait for room, otherwise when the close handshake ends (at most CloseTimeout).
-    private async Task WatchSlowConsumerAsync()
+    // Checked every CheckInterval on the node's shared timer, from RunAsync until the connection closes.
+    void IDueCallback.OnDue(DateTimeOffset now)
     {
-        try
+        if (_close is not null || _abort.IsCancellationRequested)
         {
-            using var timer = new PeriodicTimer(_slowConsumer.CheckInterval, _time);
-            while (await timer.WaitForNextTickAsync(_abort.Token))
-            {
-                if (_close is null && _slowConsumer.IsStalled(_time.GetUtcNow(), ClientAcknowledges))
-                {
-                    _metrics.Failure("slow_consumer");
-                    RequestClose(CloseCodes.SlowConsumer, "slow consumer");
-                    return;
-                }
-            }
+            return;
         }
-        catch (OperationCanceledException)
+
+        if (_slowConsumer.IsStalled(now, ClientAcknowledges))
         {
+            _metrics.Failure("slow_consumer");
+            RequestClose(CloseCodes.SlowConsumer, "slow consumer");
+            return;
         }
+
+        _timers.Schedule(this, now + _slowConsumer.CheckInterval);
     }
 
     private sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);

@@ -4,17 +4,35 @@ using System.Net.WebSockets;
 namespace AspireAgent.Socket.Connections;
 
 /// <summary>
-/// Reads whole WebSocket messages into one pooled buffer that grows up to a hard limit, so a client can
-/// neither allocate unbounded memory nor make the server assemble a message it will refuse anyway.
+/// Reads whole WebSocket messages into a pooled buffer that grows up to a hard limit, so a client can neither
+/// allocate unbounded memory nor make the server assemble a message it will refuse anyway.
 /// </summary>
+/// <remarks>
+/// An idle connection holds no buffer: each read first waits with a zero-byte receive (as Kestrel's and
+/// SignalR's transports do) and rents only once a frame has arrived; the buffer goes back to the pool when the
+/// next read starts, which is when the previous <see cref="Frame.Payload"/> stops being valid.
+/// </remarks>
 internal sealed class FrameReader(WebSocket socket, int maxMessageBytes) : IDisposable
 {
     private const int InitialBufferSize = 4 * 1024;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxMessageBytes));
+    private byte[]? _buffer;
 
     public async ValueTask<Frame> ReadAsync(CancellationToken cancellationToken)
     {
+        ReturnBuffer();
+        var ready = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        if (ready.MessageType == WebSocketMessageType.Close)
+        {
+            return Frame.Closed;
+        }
+
+        if (ready.EndOfMessage)
+        {
+            return new Frame(FrameKind.Message, ready.MessageType, ReadOnlyMemory<byte>.Empty); // an empty message
+        }
+
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxMessageBytes));
         var length = 0;
         while (true)
         {
@@ -47,16 +65,21 @@ internal sealed class FrameReader(WebSocket socket, int maxMessageBytes) : IDisp
         }
     }
 
-    public void Dispose()
+    public void Dispose() => ReturnBuffer();
+
+    private void ReturnBuffer()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private void Grow(int size)
     {
         var bigger = ArrayPool<byte>.Shared.Rent(size);
-        _buffer.CopyTo(bigger, 0);
+        _buffer!.CopyTo(bigger, 0);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = bigger;
     }

@@ -8,55 +8,54 @@ namespace AspireAgent.Socket.Connections;
 /// drained highest lane first by the connection's single writer. A pong written after 10,000 queued chunks
 /// still goes out next, and memory per connection is bounded by the lane capacities.
 /// </summary>
-internal sealed class PriorityOutbox
+/// <remarks>
+/// A lane's channel is created on its first frame: an idle connection only ever uses the critical lane (pings),
+/// so it does not carry the other three channels.
+/// </remarks>
+internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
 {
     private static readonly int LaneCount = Enum.GetValues<MessagePriority>().Length;
 
-    private readonly Channel<AgentMessage>[] _lanes;
+    private readonly Channel<AgentMessage>?[] _lanes = new Channel<AgentMessage>?[LaneCount];
+    private readonly Lock _gate = new();
 
     // Counts items across lanes so the writer can wait on "anything" without polling each lane.
     private readonly SemaphoreSlim _available = new(0);
     private long _dropped;
-
-    public PriorityOutbox(int laneCapacity, Action? onDropped = null)
-    {
-        _lanes = new Channel<AgentMessage>[LaneCount];
-        for (var lane = 0; lane < LaneCount; lane++)
-        {
-            var low = lane == (int)MessagePriority.Low;
-            _lanes[lane] = Channel.CreateBounded<AgentMessage>(
-                new BoundedChannelOptions(laneCapacity)
-                {
-                    SingleReader = true,
-                    // The low lane sheds its oldest status frames instead of holding up the producer.
-                    FullMode = low ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
-                },
-                low ? _ =>
-                {
-                    Interlocked.Increment(ref _dropped);
-                    onDropped?.Invoke();
-                }
-                : null);
-        }
-    }
+    private bool _completed;
 
     /// <summary>Low-priority frames shed because their lane was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Frames waiting in every lane.</summary>
-    public int Count => _lanes.Sum(lane => lane.Reader.Count);
+    public int Count
+    {
+        get
+        {
+            var count = 0;
+            foreach (var lane in _lanes)
+            {
+                count += lane?.Reader.Count ?? 0;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>No frame waits in any lane.</summary>
+    public bool IsEmpty => Count == 0;
 
     /// <summary>Waits for room in the message's lane: this is where a slow client pushes back on its streams.</summary>
     public async ValueTask EnqueueAsync(AgentMessage message, CancellationToken cancellationToken)
     {
-        await _lanes[(int)message.Priority].Writer.WriteAsync(message, cancellationToken);
+        await Lane(message.Priority).Writer.WriteAsync(message, cancellationToken);
         _available.Release();
     }
 
     /// <summary>Queues without waiting; false when the lane is full (or the outbox completed).</summary>
     public bool TryEnqueue(AgentMessage message)
     {
-        if (!_lanes[(int)message.Priority].Writer.TryWrite(message))
+        if (!Lane(message.Priority).Writer.TryWrite(message))
         {
             return false;
         }
@@ -75,7 +74,7 @@ internal sealed class PriorityOutbox
                 return message;
             }
 
-            if (_lanes.All(lane => lane.Reader.Completion.IsCompleted))
+            if (AllCompleted())
             {
                 return null;
             }
@@ -88,19 +87,86 @@ internal sealed class PriorityOutbox
     /// <summary>No more frames will be queued; <see cref="DequeueAsync"/> returns null once drained.</summary>
     public void Complete()
     {
-        foreach (var lane in _lanes)
+        lock (_gate)
         {
-            lane.Writer.TryComplete();
+            _completed = true;
+            foreach (var lane in _lanes)
+            {
+                lane?.Writer.TryComplete();
+            }
         }
 
         _available.Release();
+    }
+
+    private Channel<AgentMessage> Lane(MessagePriority priority)
+    {
+        var index = (int)priority;
+        if (Volatile.Read(ref _lanes[index]) is { } existing)
+        {
+            return existing;
+        }
+
+        lock (_gate)
+        {
+            if (_lanes[index] is { } raced)
+            {
+                return raced;
+            }
+
+            var lane = Create(priority == MessagePriority.Low);
+            if (_completed)
+            {
+                // Created after Complete: born completed, so writes fail as they would on the others.
+                lane.Writer.TryComplete();
+            }
+
+            Volatile.Write(ref _lanes[index], lane);
+            return lane;
+        }
+    }
+
+    private Channel<AgentMessage> Create(bool low) =>
+        Channel.CreateBounded<AgentMessage>(
+            new BoundedChannelOptions(laneCapacity)
+            {
+                SingleReader = true,
+                // The low lane sheds its oldest status frames instead of holding up the producer.
+                FullMode = low ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
+            },
+            low ? _ =>
+            {
+                Interlocked.Increment(ref _dropped);
+                onDropped?.Invoke();
+            }
+            : null);
+
+    private bool AllCompleted()
+    {
+        lock (_gate)
+        {
+            if (!_completed)
+            {
+                return false;
+            }
+        }
+
+        foreach (var lane in _lanes)
+        {
+            if (lane is not null && !lane.Reader.Completion.IsCompleted)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private bool TryDequeue(out AgentMessage message)
     {
         foreach (var lane in _lanes)
         {
-            if (lane.Reader.TryRead(out message!))
+            if (lane is not null && lane.Reader.TryRead(out message!))
             {
                 return true;
             }

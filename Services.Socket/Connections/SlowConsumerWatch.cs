@@ -16,8 +16,9 @@ namespace AspireAgent.Socket.Connections;
 /// </remarks>
 internal sealed class SlowConsumerWatch(PriorityOutbox outbox, TimeSpan timeout)
 {
-    // Per stream being relayed: the highest chunk seq written and the highest one acknowledged.
-    private readonly ConcurrentDictionary<string, Delivery> _deliveries = new(StringComparer.Ordinal);
+    // Per stream being relayed: the highest chunk seq written and the highest one acknowledged. Created by the
+    // first chunk written: an idle connection owes nothing.
+    private ConcurrentDictionary<string, Delivery>? _deliveries;
     private long _progress;
     private int _writing;
     private long _seenProgress = -1;
@@ -35,13 +36,14 @@ internal sealed class SlowConsumerWatch(PriorityOutbox outbox, TimeSpan timeout)
         switch (message)
         {
             case AssistantChunk chunk:
-                var delivery = _deliveries.GetOrAdd(chunk.StreamId, _ => new Delivery());
+                var deliveries = LazyInitializer.EnsureInitialized(ref _deliveries, static () => new(StringComparer.Ordinal));
+                var delivery = deliveries.GetOrAdd(chunk.StreamId, _ => new Delivery());
                 delivery.Sent = Math.Max(delivery.Sent, chunk.Seq);
                 Interlocked.Increment(ref _progress);
                 break;
             case AssistantEnd end:
                 // Nothing is owed after the end: a client need not acknowledge the last chunks.
-                _deliveries.TryRemove(end.StreamId, out _);
+                _deliveries?.TryRemove(end.StreamId, out _);
                 Interlocked.Increment(ref _progress);
                 break;
             case AssistantStart:
@@ -53,7 +55,7 @@ internal sealed class SlowConsumerWatch(PriorityOutbox outbox, TimeSpan timeout)
     /// <summary>The client acknowledged chunks of a stream it follows (<c>flow=ack</c>).</summary>
     public void Acknowledged(string streamId, long seq)
     {
-        if (_deliveries.TryGetValue(streamId, out var delivery) && seq > delivery.Acknowledged)
+        if (_deliveries is { } deliveries && deliveries.TryGetValue(streamId, out var delivery) && seq > delivery.Acknowledged)
         {
             delivery.Acknowledged = seq;
             Interlocked.Increment(ref _progress);
@@ -61,7 +63,7 @@ internal sealed class SlowConsumerWatch(PriorityOutbox outbox, TimeSpan timeout)
     }
 
     /// <summary>The connection stopped relaying the stream: it owes nothing more of it.</summary>
-    public void Stopped(string streamId) => _deliveries.TryRemove(streamId, out _);
+    public void Stopped(string streamId) => _deliveries?.TryRemove(streamId, out _);
 
     /// <summary>
     /// True once something has been owed without progress for the timeout. Called every
@@ -83,7 +85,7 @@ internal sealed class SlowConsumerWatch(PriorityOutbox outbox, TimeSpan timeout)
     private bool IsOwing(bool clientAcknowledges) =>
         outbox.Count > 0
         || Volatile.Read(ref _writing) == 1
-        || (clientAcknowledges && !_deliveries.IsEmpty && _deliveries.Any(d => d.Value.Sent > d.Value.Acknowledged));
+        || (clientAcknowledges && _deliveries is { IsEmpty: false } deliveries && deliveries.Any(d => d.Value.Sent > d.Value.Acknowledged));
 
     private sealed class Delivery
     {

@@ -14,24 +14,26 @@ namespace AspireAgent.Socket.Connections;
 /// </summary>
 internal sealed class StreamRelays(ClientConnection connection, IStreamStore streams, GatewayOptions options, ILogger logger)
 {
-    private readonly ConcurrentDictionary<string, Task> _relays = new(StringComparer.Ordinal);
+    // Created by the first follow: most connections idle most of the time and follow nothing.
+    private ConcurrentDictionary<string, Task>? _relays;
 
-    public bool Follows(string streamId) => _relays.ContainsKey(streamId);
+    public bool Follows(string streamId) => _relays?.ContainsKey(streamId) ?? false;
 
     /// <summary>Whether one more stream may be followed (<see cref="GatewayOptions.MaxStreamsPerConnection"/>).</summary>
-    public bool HasRoom => _relays.Count < options.MaxStreamsPerConnection;
+    public bool HasRoom => (_relays?.Count ?? 0) < options.MaxStreamsPerConnection;
 
     /// <summary>Starts relaying; false when the connection already follows this stream or too many others.</summary>
     public bool TryFollow(string streamId, StreamPosition from, CancellationToken aborted)
     {
-        if (_relays.Count >= options.MaxStreamsPerConnection || _relays.ContainsKey(streamId))
+        var relays = LazyInitializer.EnsureInitialized(ref _relays, static () => new(StringComparer.Ordinal));
+        if (relays.Count >= options.MaxStreamsPerConnection || relays.ContainsKey(streamId))
         {
             return false;
         }
 
         // Registered before the relay runs, so its own removal can never precede its registration.
         var done = new TaskCompletionSource();
-        if (!_relays.TryAdd(streamId, done.Task))
+        if (!relays.TryAdd(streamId, done.Task))
         {
             return false;
         }
@@ -41,7 +43,7 @@ internal sealed class StreamRelays(ClientConnection connection, IStreamStore str
     }
 
     /// <summary>Completes once every relay has stopped (they stop when the connection aborts).</summary>
-    public Task WhenAllStopped() => Task.WhenAll(_relays.Values);
+    public Task WhenAllStopped() => Volatile.Read(ref _relays) is { } relays ? Task.WhenAll(relays.Values) : Task.CompletedTask;
 
     private async Task RelayAsync(string streamId, StreamPosition from, TaskCompletionSource done, CancellationToken aborted)
     {
@@ -74,7 +76,7 @@ internal sealed class StreamRelays(ClientConnection connection, IStreamStore str
         }
         finally
         {
-            _relays.TryRemove(streamId, out _);
+            _relays!.TryRemove(streamId, out _);
             connection.StoppedRelaying(streamId);
             done.TrySetResult();
         }

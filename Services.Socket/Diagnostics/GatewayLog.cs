@@ -40,4 +40,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown went on with {Count} connections not yet closed")]
     public static partial void ShutdownTimedOut(this ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A connection's scheduled heartbeat or slow-consumer check failed")]
+    public static partial void TimerCallbackFailed(this ILogger logger, Exception exception);
 }

@@ -26,6 +26,7 @@ internal sealed class WebSocketEndpoint(
     IOptions<GatewayOptions> options,
     GatewayMetrics metrics,
     TimeProvider time,
+    ConnectionTimers timers,
     ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger("AspireAgent.Socket.Connection");
@@ -85,7 +86,7 @@ internal sealed class WebSocketEndpoint(
             });
 
             metrics.Attempt("accepted");
-            await using var connection = new ClientConnection(socket, codec, options.Value, dispatcher, streams, signals, metrics, time, _logger)
+            await using var connection = new ClientConnection(socket, codec, options.Value, dispatcher, streams, signals, metrics, time, timers, _logger)
             {
                 Subject = identity.Subject,
             };

@@ -4,42 +4,37 @@ using AspireAgent.Socket.Connections;
 namespace AspireAgent.Socket.Heartbeat;
 
 /// <summary>
-/// The heartbeat loop of one connection: asks its <see cref="HeartbeatSchedule"/> what is next, sleeps on
-/// the injected clock until then, sends a critical-lane ping or closes a silent peer with 4001.
+/// The heartbeat of one connection: asks its <see cref="HeartbeatSchedule"/> what is next, sends a
+/// critical-lane ping or closes a silent peer with 4001, and books its next look on the node's shared
+/// <see cref="ConnectionTimers"/> (no timer or loop of its own).
 /// </summary>
-internal sealed class ConnectionHeartbeat(ClientConnection connection, HeartbeatSchedule schedule, TimeProvider time)
+internal sealed class ConnectionHeartbeat(ClientConnection connection, HeartbeatSchedule schedule, ConnectionTimers timers) : IDueCallback
 {
     public HeartbeatSchedule Schedule => schedule;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public void OnDue(DateTimeOffset now)
     {
-        try
+        if (connection.Aborted.IsCancellationRequested)
         {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var now = time.GetUtcNow();
-                var step = schedule.Next(now, connection.LastReceived, connection.LastMessage);
-                switch (step.Action)
-                {
-                    case HeartbeatAction.Ping:
-                        connection.SendCritical(new ControlMessage
-                        {
-                            Id = MessageIds.New(),
-                            Timestamp = now.ToUnixTimeMilliseconds(),
-                            Action = ControlActions.Ping,
-                        });
-                        break;
-                    case HeartbeatAction.Timeout:
-                        connection.RequestClose(CloseCodes.HeartbeatTimeout, "heartbeat timeout");
-                        return;
-                }
+            return;
+        }
 
-                var delay = step.At - now;
-                await Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.FromMilliseconds(1), time, cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        var step = schedule.Next(now, connection.LastReceived, connection.LastMessage);
+        switch (step.Action)
         {
+            case HeartbeatAction.Ping:
+                connection.SendCritical(new ControlMessage
+                {
+                    Id = MessageIds.New(),
+                    Timestamp = now.ToUnixTimeMilliseconds(),
+                    Action = ControlActions.Ping,
+                });
+                break;
+            case HeartbeatAction.Timeout:
+                connection.RequestClose(CloseCodes.HeartbeatTimeout, "heartbeat timeout");
+                return;
         }
+
+        timers.Schedule(this, step.At > now ? step.At : now + TimeSpan.FromMilliseconds(1));
     }
 }

@@ -40,6 +40,7 @@ public static class SocketGatewayExtensions
         services.AddSingleton<IdentityTokens>();
         services.AddSingleton<OriginPolicy>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<ConnectionTimers>();
         services.AddSingleton<UserMessageRateLimiter>();
         services.AddSingleton<ChatRequestHandler>();
         services.AddSingleton<StreamResumeHandler>();

@@ -35,16 +35,28 @@ internal sealed class RunResults(string scenario, IReadOnlyDictionary<string, st
     public string Table()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| {scenario} ({string.Join(", ", parameters.Select(p => $"{p.Key}={p.Value}"))}) | {first} | {second} | ratio | runs ({first}; {second}) |");
-        text.AppendLine("|---|---:|---:|---:|---|");
+        // The floor (connections scenario) gets its own columns: the gateway against the least Kestrel can hold.
+        var floor = _values.Any(v => v.Variant == "floor");
+        var floorHeader = floor ? " floor | ratio to floor | runs (floor) |" : string.Empty;
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {scenario} ({string.Join(", ", parameters.Select(p => $"{p.Key}={p.Value}"))}) | {first} | {second} | ratio | runs ({first}; {second}) |{floorHeader}");
+        text.AppendLine(floor ? "|---|---:|---:|---:|---|---:|---:|---|" : "|---|---:|---:|---:|---|");
         foreach (var metric in _values.Select(v => (v.Metric, v.Unit)).Distinct())
         {
             var ours = Runs(metric.Metric, first);
             var theirs = Runs(metric.Metric, second);
             var (a, s) = (Median.Of(ours), Median.Of(theirs));
             var ratio = double.IsNaN(a) || double.IsNaN(s) || s == 0 ? "–" : FormattableString.Invariant($"{a / s:0.00}×");
+            var floorCells = string.Empty;
+            if (floor)
+            {
+                var floors = Runs(metric.Metric, "floor");
+                var f = Median.Of(floors);
+                var toFloor = double.IsNaN(a) || double.IsNaN(f) || f == 0 ? "–" : FormattableString.Invariant($"{a / f:0.00}×");
+                floorCells = $" {Format(f)} | {toFloor} | {string.Join(" ", floors.Select(Format))} |";
+            }
+
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {metric.Metric} ({metric.Unit}) | {Format(a)} | {Format(s)} | {ratio} | {string.Join(" ", ours.Select(Format))}; {string.Join(" ", theirs.Select(Format))} |");
+                $"| {metric.Metric} ({metric.Unit}) | {Format(a)} | {Format(s)} | {ratio} | {string.Join(" ", ours.Select(Format))}; {string.Join(" ", theirs.Select(Format))} |{floorCells}");
         }
 
         return text.ToString();

@@ -7,9 +7,12 @@ internal static class ServerBuilds
 
     public static string Path(Target target, string configuration)
     {
-        var relative = target == Target.AspireAgent
-            ? $"Web.Blazor/Host/bin/{configuration}/net10.0/Web.Blazor.dll"
-            : $"bench/AspireAgent.SignalRPeer/bin/{configuration}/net10.0/AspireAgent.SignalRPeer.dll";
+        var relative = target switch
+        {
+            Target.AspireAgent => $"Web.Blazor/Host/bin/{configuration}/net10.0/Web.Blazor.dll",
+            Target.SignalR => $"bench/AspireAgent.SignalRPeer/bin/{configuration}/net10.0/AspireAgent.SignalRPeer.dll",
+            _ => $"bench/AspireAgent.FloorPeer/bin/{configuration}/net10.0/AspireAgent.FloorPeer.dll",
+        };
         var path = System.IO.Path.Combine(RepositoryRoot, relative);
         return File.Exists(path)
             ? path

@@ -29,10 +29,10 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The WebSocket (gateway) or hub (SignalR) endpoint.</summary>
-    public Uri Endpoint => Target == Target.AspireAgent
-        ? new Uri($"ws://{BaseUri.Authority}/ws")
-        : new Uri($"http://{BaseUri.Authority}/hub");
+    /// <summary>The WebSocket (gateway, floor) or hub (SignalR) endpoint.</summary>
+    public Uri Endpoint => Target == Target.SignalR
+        ? new Uri($"http://{BaseUri.Authority}/hub")
+        : new Uri($"ws://{BaseUri.Authority}/ws");
 
     /// <summary>The last lines the server printed, for failure reports.</summary>
     public string Tail

@@ -8,6 +8,9 @@ internal enum Target
 
     /// <summary>The SignalR hub streaming the same simulated answers (bench/AspireAgent.SignalRPeer).</summary>
     SignalR,
+
+    /// <summary>The floor: the least a Kestrel WebSocket app holds per idle connection (bench/AspireAgent.FloorPeer).</summary>
+    Floor,
 }
 
 internal static class TargetNames
@@ -16,8 +19,14 @@ internal static class TargetNames
     {
         "aspireagent" or "gateway" => Target.AspireAgent,
         "signalr" => Target.SignalR,
-        _ => throw new ArgumentException($"Unknown target '{name}': aspireagent or signalr."),
+        "floor" => Target.Floor,
+        _ => throw new ArgumentException($"Unknown target '{name}': aspireagent, signalr or floor (connections only)."),
     };
 
-    public static string Name(this Target target) => target == Target.AspireAgent ? "aspireagent" : "signalr";
+    public static string Name(this Target target) => target switch
+    {
+        Target.AspireAgent => "aspireagent",
+        Target.SignalR => "signalr",
+        _ => "floor",
+    };
 }

@@ -82,4 +82,19 @@ public sealed class PriorityOutboxTests
         Assert.Equal(["s2", "s3"], ids);
         Assert.Equal(1, outbox.Dropped);
     }
+
+    [Fact]
+    public async Task A_lane_first_used_after_complete_refuses_frames_and_the_writer_still_ends()
+    {
+        var outbox = new PriorityOutbox(laneCapacity: 4);
+        Assert.True(outbox.TryEnqueue(Control(ControlActions.Ping))); // only the critical lane exists
+        outbox.Complete();
+
+        Assert.False(outbox.TryEnqueue(Chunk(0))); // the normal lane is created now, already completed
+        await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(
+            async () => await outbox.EnqueueAsync(Chunk(1), TestContext.Current.CancellationToken));
+        Assert.Equal(ControlActions.Ping, Assert.IsType<ControlMessage>(await outbox.DequeueAsync(TestContext.Current.CancellationToken)).Action);
+        Assert.Null(await outbox.DequeueAsync(TestContext.Current.CancellationToken));
+        Assert.True(outbox.IsEmpty);
+    }
 }

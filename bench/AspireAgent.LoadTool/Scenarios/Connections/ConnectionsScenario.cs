@@ -16,7 +16,7 @@ internal static class ConnectionsScenario
 {
     public static async Task<RunResults> RunAsync(ToolArguments args, CancellationToken cancellationToken)
     {
-        var common = CommonSettings.Read(args, "aspireagent,signalr");
+        var common = CommonSettings.Read(args, "aspireagent,signalr,floor");
         var count = args.Int("count", 10_000);
         var sources = args.Int("sources", Math.Max(1, (count + 24_999) / 25_000));
         var interval = args.Seconds("heartbeat-interval", 5);
@@ -76,7 +76,8 @@ internal static class ConnectionsScenario
             {
                 try
                 {
-                    connections[i] = target == Target.AspireAgent
+                    // The floor speaks hello/welcome and ping/pong like the gateway, so the same client measures both.
+                    connections[i] = target != Target.SignalR
                         ? await IdleAgentConnection.OpenAsync(server.Endpoint, MessageCodecs.Get(encoding), pool.Next(), counters, ct)
                         : await IdleSignalRConnection.OpenAsync(server.Endpoint, interval, pool.Next(), counters, ct);
                 }

@@ -25,6 +25,10 @@ internal static class StreamScenario
         var batchDelay = TimeSpan.FromMilliseconds(args.Double("batch-delay-ms", 15));
         var maxAnswers = args.Int("max-answers", 10_000);
         args.ThrowOnUnknown();
+        if (common.Targets.Contains(Target.Floor))
+        {
+            throw new ArgumentException("The floor only holds idle connections: use it with the connections scenario.");
+        }
 
         var results = new RunResults("stream", new Dictionary<string, string>
         {

@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using AspireAgent.Protocol;
+using AspireAgent.Protocol.Encoding;
+
+namespace AspireAgent.FloorPeer;
+
+/// <summary>
+/// Accepts WebSockets and holds them with a zero-byte read: nothing per connection but Kestrel's upgraded
+/// connection, the socket, one dictionary entry and the read's state machine. A buffer is rented only while a
+/// message is arriving; the welcome is encoded once per codec and the same bytes go to everyone.
+/// </summary>
+internal sealed class FloorConnections
+{
+    private readonly ConcurrentDictionary<WebSocket, IMessageCodec> _sockets = new();
+    private readonly Dictionary<IMessageCodec, byte[]> _welcome = MessageCodecs.All.ToDictionary(c => c, c => Encode(c, ControlActions.Welcome));
+    private readonly Dictionary<IMessageCodec, byte[]> _ping = MessageCodecs.All.ToDictionary(c => c, c => Encode(c, ControlActions.Ping));
+
+    public async Task HoldAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        var requested = context.WebSockets.WebSocketRequestedProtocols;
+        var codec = requested.Count == 0 ? MessageCodecs.Json
+            : MessageCodecs.TryGetBySubProtocol(requested[0], out var chosen) ? chosen : MessageCodecs.Json;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(requested.Count == 0 ? null : codec.SubProtocol);
+        try
+        {
+            // The first message is the client's hello; the welcome goes out before the sweep may ping.
+            if (!await ReceiveAsync(socket, context.RequestAborted))
+            {
+                return;
+            }
+
+            await socket.SendAsync(_welcome[codec], codec.FrameType, endOfMessage: true, context.RequestAborted);
+            _sockets[socket] = codec;
+            while (await ReceiveAsync(socket, context.RequestAborted))
+            {
+                // Pongs: nothing to do but read them.
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _sockets.TryRemove(socket, out _);
+        }
+    }
+
+    /// <summary>Sends the pre-encoded ping to every held socket, one after another (the sweep is the only writer after the welcome).</summary>
+    public async Task PingAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (socket, codec) in _sockets)
+        {
+            try
+            {
+                await socket.SendAsync(_ping[codec], codec.FrameType, endOfMessage: true, cancellationToken);
+            }
+            catch (WebSocketException)
+            {
+                _sockets.TryRemove(socket, out _);
+            }
+        }
+    }
+
+    private static async Task<bool> ReceiveAsync(WebSocket socket, CancellationToken cancellationToken)
+    {
+        var ready = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        if (ready.MessageType == WebSocketMessageType.Close)
+        {
+            return false;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            var result = ready;
+            while (!result.EndOfMessage)
+            {
+                result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static byte[] Encode(IMessageCodec codec, string action)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        codec.Encode(new ControlMessage { Id = MessageIds.New(), Timestamp = 0, Action = action }, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+}
