@@ -33,17 +33,15 @@ internal sealed class StreamSignalHandler(IStreamStore streams, IStreamSignals s
             return;
         }
 
-        // Only the relaying connection's acks count: it is the one whose client renders the stream. An ack for
-        // a stream it does not follow is still answered like any other foreign action, then ignored.
-        if (connection.Follows(streamId))
+        // Refused like any other foreign action; then only the relaying connection's acks count: it is the one
+        // whose client renders the stream.
+        if (!await IsOwnedAsync(connection, message, streamId) || !connection.Follows(streamId))
         {
-            connection.Acknowledged(streamId, seq);
-            await signals.AcknowledgeAsync(streamId, seq, connection.Aborted);
+            return;
         }
-        else
-        {
-            await IsOwnedAsync(connection, message, streamId);
-        }
+
+        connection.Acknowledged(streamId, seq);
+        await signals.AcknowledgeAsync(streamId, seq, connection.Aborted);
     }
 
     // A stream this connection follows was checked when it was followed; others are looked up.

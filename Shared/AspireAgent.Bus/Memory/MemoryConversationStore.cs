@@ -38,7 +38,7 @@ internal sealed class MemoryConversationStore(IOptions<BusOptions> options, Time
             conversation.ActiveStreamId = streamId;
             conversation.UnconfirmedSince = now;
             conversation.Title ??= ConversationSnapshot.TitleOf(userTurn.Content);
-            conversation.Append(userTurn with { StreamId = streamId }, options.Value.MaxHistoryTurns, time.GetUtcNow());
+            conversation.Append(userTurn with { StreamId = streamId }, options.Value.MaxHistoryTurns, now);
             return ValueTask.FromResult<IReadOnlyList<ChatTurn>?>(conversation.Turns.ToArray());
         }
     }
