@@ -47,10 +47,12 @@ internal sealed partial class RedisLeaseKeeper(
                 LogLost(lease.Request.StreamId, lease.Consumer);
             }
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception)
         {
             // Redis is away: the next tick tries again. A lease left unrenewed past the claim timeout may be taken
-            // over, and then the epoch of the stream fences this worker out.
+            // over, and then the epoch of the stream fences this worker out. Any failure, not only RedisException:
+            // a socket that dies mid-write surfaces from StackExchange.Redis as InvalidOperationException ("Writing
+            // is not allowed after writer was completed"), and one escaping here stopped the whole worker host.
             LogRenewFailed(lease.Request.StreamId, exception.Message);
         }
     }
