@@ -27,6 +27,17 @@ public sealed class HeartbeatOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How late a deadline check may run before it is taken as a stall of this process rather than silence of
+    /// the peer (see <see cref="StallGrace"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan StallTolerance { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>After a late check, how long the peer's pong gets to be read before the deadline is looked at again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan StallGrace { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Without an application message for this long, a connection counts as idle.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan IdleAfter { get; set; } = TimeSpan.FromSeconds(30);

@@ -9,6 +9,7 @@ public sealed class HeartbeatSchedule(HeartbeatStrategy strategy, HeartbeatOptio
 {
     private DateTimeOffset? _pingSentAt;
     private DateTimeOffset _lastPingAt = start; // the handshake counts as the first beat
+    private DateTimeOffset? _graceUntil;
 
     public HeartbeatStrategy Strategy => strategy;
 
@@ -30,19 +31,24 @@ public sealed class HeartbeatSchedule(HeartbeatStrategy strategy, HeartbeatOptio
             if (lastReceived >= sent)
             {
                 _pingSentAt = null; // the peer answered (a pong, or anything else: both prove it alive)
+                _graceUntil = null;
                 Adapt(lastMessage >= sent);
             }
             else
             {
-                var deadline = sent + options.PongTimeout;
-                return now >= deadline ? HeartbeatStep.Timeout(deadline) : HeartbeatStep.WaitUntil(deadline);
+                return AtDeadline(now, sent + options.PongTimeout);
             }
         }
 
         if (strategy == HeartbeatStrategy.Application)
         {
             var deadline = lastReceived + options.Interval + options.PongTimeout;
-            return now >= deadline ? HeartbeatStep.Timeout(deadline) : HeartbeatStep.WaitUntil(deadline);
+            if (now < deadline)
+            {
+                _graceUntil = null; // the peer spoke since the last grace: a new silence starts
+            }
+
+            return AtDeadline(now, deadline);
         }
 
         if (strategy == HeartbeatStrategy.Adaptive && lastMessage > _lastPingAt)
@@ -60,10 +66,33 @@ public sealed class HeartbeatSchedule(HeartbeatStrategy strategy, HeartbeatOptio
 
         _pingSentAt = now;
         _lastPingAt = now;
+        _graceUntil = null;
 
         // Look again at the pong deadline, or at the next beat if that comes first (an interval shorter than
         // the pong timeout): an answered ping must not delay the next one until the deadline.
         return HeartbeatStep.Ping(now + (CurrentInterval < options.PongTimeout ? CurrentInterval : options.PongTimeout));
+    }
+
+    // A check that runs well after the instant it was scheduled for means this process stalled (GC pause, CPU
+    // starvation, a burst of accepts), not that the peer went silent: its pong may be sitting unread in the
+    // socket buffer. Such a check grants StallGrace for the receive loops to catch up instead of closing;
+    // only a check that ran on time closes the peer. While the process stays stalled no peer is closed by
+    // heartbeat (a dead TCP peer still ends its connection through the transport).
+    private HeartbeatStep AtDeadline(DateTimeOffset now, DateTimeOffset deadline)
+    {
+        var expected = _graceUntil ?? deadline;
+        if (now < expected)
+        {
+            return HeartbeatStep.WaitUntil(expected);
+        }
+
+        if (now - expected > options.StallTolerance)
+        {
+            _graceUntil = now + options.StallGrace;
+            return HeartbeatStep.WaitUntil(_graceUntil.Value);
+        }
+
+        return HeartbeatStep.Timeout(deadline);
     }
 
     // An idle heartbeat cycle stretches the adaptive interval; any application message snaps it back.

@@ -93,6 +93,46 @@ public sealed class HeartbeatScheduleTests
         Assert.Equal(HeartbeatAction.Timeout, schedule.Next(At(68), At(28), At(0)).Action);
     }
 
+    [Fact]
+    public void A_deadline_looked_at_late_is_a_stall_of_this_process_and_grants_grace_before_closing()
+    {
+        var schedule = new HeartbeatSchedule(HeartbeatStrategy.Fixed, Options, T0);
+        Assert.Equal(HeartbeatStep.Ping(At(40)), schedule.Next(At(30), At(0), At(0)));
+
+        // The timer that should have run at 40 s runs at 45 s: no close, the receive loops get 2 s.
+        Assert.Equal(HeartbeatStep.WaitUntil(At(47)), schedule.Next(At(45), At(0), At(0)));
+        Assert.Equal(HeartbeatStep.WaitUntil(At(47)), schedule.Next(At(46), At(0), At(0)));
+
+        // Checked on time at the end of the grace and still nothing: closed, at the original deadline.
+        Assert.Equal(HeartbeatStep.Timeout(At(40)), schedule.Next(At(47.5), At(0), At(0)));
+    }
+
+    [Fact]
+    public void A_pong_read_during_the_grace_keeps_the_peer_and_the_next_ping_starts_afresh()
+    {
+        var schedule = new HeartbeatSchedule(HeartbeatStrategy.Fixed, Options, T0);
+        schedule.Next(At(30), At(0), At(0));
+        Assert.Equal(HeartbeatStep.WaitUntil(At(47)), schedule.Next(At(45), At(0), At(0)));
+
+        // The pong that sat in the socket buffer is read at 45.5 s.
+        Assert.Equal(HeartbeatStep.WaitUntil(At(60)), schedule.Next(At(47), At(45.5), At(0)));
+        Assert.False(schedule.AwaitingPong);
+
+        // The next unanswered ping, checked on time, closes at its own deadline with no grace left over.
+        Assert.Equal(HeartbeatStep.Ping(At(70)), schedule.Next(At(60), At(45.5), At(0)));
+        Assert.Equal(HeartbeatStep.Timeout(At(70)), schedule.Next(At(70.5), At(45.5), At(0)));
+    }
+
+    [Fact]
+    public void Application_strategy_also_reads_a_late_check_as_a_stall()
+    {
+        var schedule = new HeartbeatSchedule(HeartbeatStrategy.Application, Options, T0);
+
+        Assert.Equal(HeartbeatStep.WaitUntil(At(40)), schedule.Next(At(0), At(0), At(0)));
+        Assert.Equal(HeartbeatStep.WaitUntil(At(52)), schedule.Next(At(50), At(0), At(0)));
+        Assert.Equal(HeartbeatAction.Timeout, schedule.Next(At(52), At(0), At(0)).Action);
+    }
+
     [Theory]
     [InlineData("fixed", HeartbeatStrategy.Fixed)]
     [InlineData("adaptive", HeartbeatStrategy.Adaptive)]
