@@ -5,8 +5,9 @@ using Microsoft.Playwright;
 namespace AspireAgent.AppHost.Tests.Infrastructure;
 
 /// <summary>
-/// Debian's Chromium for the AppHost tests, whose screenshots are the pictures in README.md and docs/: taken on every
-/// run, so they show the product as it is.
+/// Debian's Chromium for the AppHost tests, whose screenshots are the pictures in README.md and docs/. Every run takes
+/// them; only a run with <c>ASPIREAGENT_UPDATE_DOCS_IMAGES=1</c> writes them into docs/images, so that running the
+/// tests (CI, a developer's machine) leaves the working tree clean and pictures change in a deliberate commit.
 /// </summary>
 internal sealed class DocsBrowser : IAsyncDisposable
 {
@@ -24,12 +25,17 @@ internal sealed class DocsBrowser : IAsyncDisposable
     public Task<IPage> NewPageAsync(int width, int height) =>
         _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
 
-    /// <summary>Saves the page as docs/images/<paramref name="fileName"/>.</summary>
-    public static async Task SaveAsync(IPage page, string fileName)
+    /// <summary>Saves the page as docs/images/<paramref name="fileName"/> when asked to, else beside the test binaries.</summary>
+    public static async Task<string> SaveAsync(IPage page, string fileName)
     {
-        var images = Path.Combine(RepositoryRoot.Path, "docs", "images");
+        var images = Environment.GetEnvironmentVariable("ASPIREAGENT_UPDATE_DOCS_IMAGES") == "1"
+            ? Path.Combine(RepositoryRoot.Path, "docs", "images")
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(images);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(images, fileName) });
+        var path = Path.Combine(images, fileName);
+        var png = await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+        Assert.True(png.Length > 10_000, $"The screenshot {path} is {png.Length} bytes: not a drawn page.");
+        return path;
     }
 
     public async ValueTask DisposeAsync()
