@@ -3,6 +3,7 @@ using System.Text.Json;
 using AspireAgent.Bus;
 using AspireAgent.Bus.Redis;
 using AspireAgent.IntegrationTests.Redis.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace AspireAgent.IntegrationTests.Redis;
 
@@ -216,5 +217,18 @@ public sealed class RedisRequestQueueTests
         {
             Assert.Equal(":1", await redis.CommandAsync("XLEN", shards[i].ToString()));
         }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("257")]
+    public async Task A_shard_count_out_of_range_stops_the_process_at_start(string shards)
+    {
+        await using var redis = await RedisServer.StartAsync();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            BusNode.StartAsync(redis, new Dictionary<string, string?> { ["Bus:Redis:RequestQueueShards"] = shards }));
+
+        Assert.Contains("RequestQueueShards", error.Message, StringComparison.Ordinal);
     }
 }
