@@ -26,7 +26,15 @@ public sealed class RedisBusOptions
     /// </summary>
     public bool ShardedPubSub { get; set; } = true;
 
-    /// <summary>The consumer group of the workers on the request stream.</summary>
+    /// <summary>
+    /// Redis streams the request queue is spread over (see docs/distributed.md). On a Redis Cluster each lives on
+    /// the master owning its slot, so submissions and takes spread over the masters instead of pinning one.
+    /// Lowering it strands the requests waiting in the dropped shards: drain first.
+    /// </summary>
+    [Range(1, 256)]
+    public int RequestQueueShards { get; set; } = 8;
+
+    /// <summary>The consumer group of the workers on each shard of the request queue.</summary>
     [Required(AllowEmptyStrings = false)]
     public string ConsumerGroup { get; set; } = "inference";
 

@@ -19,8 +19,14 @@ internal sealed class RedisKeys(string prefix, bool sharded)
     /// </summary>
     public string StreamPublish { get; } = sharded ? "SPUBLISH" : "PUBLISH";
 
-    /// <summary>The request stream the workers' consumer group reads.</summary>
+    /// <summary>
+    /// Shard 0 of the request queue, the key of the single request stream from before the queue was sharded,
+    /// so that requests left by an older version are still read.
+    /// </summary>
     public RedisKey Requests { get; } = prefix + "requests";
+
+    /// <summary>Shard 1 and up of the request queue: the hash tag places the shard (see <see cref="RequestShards"/>).</summary>
+    public RedisKey RequestShard(string hashTag) => $"{prefix}{{{hashTag}}}:requests";
 
     /// <summary>
     /// Announces new requests, so idle consumers wake without polling. Not sharded: it hashes apart from the

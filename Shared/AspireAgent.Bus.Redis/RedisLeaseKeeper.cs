@@ -41,7 +41,7 @@ internal sealed partial class RedisLeaseKeeper(
         try
         {
             var renewed = (long)await redis.Database.ScriptEvaluateAsync(
-                QueueScripts.Renew, [redis.Keys.Requests], [options.Value.ConsumerGroup, lease.EntryId, lease.Consumer]).ConfigureAwait(false);
+                QueueScripts.Renew, [lease.ShardKey], [options.Value.ConsumerGroup, lease.EntryId, lease.Consumer]).ConfigureAwait(false);
             if (renewed == 0 && leases.Remove(lease))
             {
                 LogLost(lease.Request.StreamId, lease.Consumer);

@@ -2,10 +2,16 @@ using StackExchange.Redis;
 
 namespace AspireAgent.Bus.Redis;
 
-/// <summary>A request held by one consumer of the group, identified by its entry id in the request stream.</summary>
-internal sealed class RedisRequestLease(ChatRequest request, RedisValue entryId, string consumer, RedisRequestQueue queue) : RequestLease
+/// <summary>A request held by one consumer of the group, identified by its entry id in its shard of the request queue.</summary>
+internal sealed class RedisRequestLease(
+    ChatRequest request, int shard, RedisKey shardKey, RedisValue entryId, string consumer, RedisRequestQueue queue) : RequestLease
 {
     public override ChatRequest Request => request;
+
+    /// <summary>The shard of the request queue holding the request, and its key (see <see cref="RequestShards"/>).</summary>
+    public int Shard => shard;
+
+    public RedisKey ShardKey => shardKey;
 
     public RedisValue EntryId => entryId;
 

@@ -7,10 +7,10 @@ using StackExchange.Redis;
 namespace AspireAgent.Bus.Redis;
 
 /// <summary>
-/// Requests on a Redis stream read by the workers' consumer group: each goes to exactly one consumer and
-/// stays pending until that consumer completes it. A consumer takes new requests when a gateway announces
-/// one (pub/sub) and, every <see cref="RedisBusOptions.ClaimCheckInterval"/>, takes over requests whose
-/// holder stopped renewing them for <see cref="RedisBusOptions.ClaimTimeout"/> (XAUTOCLAIM).
+/// Requests on Redis streams read by the workers' consumer group, sharded over <see cref="RequestShards"/>:
+/// each request goes to exactly one consumer and stays pending until that consumer completes it. A consumer
+/// takes new requests when a gateway announces one (pub/sub) and, on the process's <see cref="ClaimSchedule"/>,
+/// takes over requests whose holder stopped renewing them for <see cref="RedisBusOptions.ClaimTimeout"/> (XAUTOCLAIM).
 /// </summary>
 /// <remarks>
 /// A consumer works on one lease at a time: its lease is renewed until it is completed, or until the
@@ -20,6 +20,8 @@ namespace AspireAgent.Bus.Redis;
 internal sealed partial class RedisRequestQueue(
     RedisConnection redis,
     RequestAnnouncements announcements,
+    RequestShards shards,
+    ClaimSchedule claims,
     LeaseRegistry leases,
     IOptions<BusOptions> busOptions,
     IOptions<RedisBusOptions> options,
@@ -30,17 +32,34 @@ internal sealed partial class RedisRequestQueue(
 
     private string Group => options.Value.ConsumerGroup;
 
+    /// <summary>
+    /// Into the conversation's home shard, or, when that one holds its share of the capacity, the next shard
+    /// with room: the queue refuses only when every shard is full, so the configured total is what it bounds.
+    /// </summary>
     public async ValueTask SubmitAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(request, RedisJsonContext.Default.ChatRequest);
         var capacity = busOptions.Value.RequestQueueCapacity;
-        var added = (long)await redis.Database.ScriptEvaluateAsync(
-            QueueScripts.Submit, [Keys.Requests], [Group, capacity, payload, Keys.RequestsAnnounced.ToString()])
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (added == 0)
+        var home = shards.HomeOf(request.ConversationId);
+        for (var i = 0; i < shards.Count; i++)
         {
-            throw new BusOverloadedException($"The request queue is full ({capacity} waiting); try again shortly.");
+            var shard = (home + i) % shards.Count;
+            var share = shards.ShareOf(shard, capacity);
+            if (share == 0)
+            {
+                continue;
+            }
+
+            var added = (long)await redis.Database.ScriptEvaluateAsync(
+                QueueScripts.Submit, [shards[shard]], [Group, share, payload, Keys.RequestsAnnounced.ToString()])
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (added == 1)
+            {
+                return;
+            }
         }
+
+        throw new BusOverloadedException($"The request queue is full ({capacity} waiting); try again shortly.");
     }
 
     public async IAsyncEnumerable<RequestLease> ReadAsync(
@@ -48,28 +67,36 @@ internal sealed partial class RedisRequestQueue(
     {
         await announcements.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
         RedisRequestLease? current = null;
-        var lastClaimCheck = (long?)null;
+        // Each consumer goes round the shards from its own random start, so they do not all drain shard 0 first.
+        var next = Random.Shared.Next(shards.Count);
         try
         {
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var announced = announcements.Next;
+                var rearmed = claims.Rearmed;
                 RedisRequestLease? lease = null;
-                if (lastClaimCheck is null || time.GetElapsedTime(lastClaimCheck.Value) >= options.Value.ClaimCheckInterval)
+                if (claims.TryBegin())
                 {
-                    lastClaimCheck = time.GetTimestamp();
-                    lease = await ClaimAbandonedAsync(consumer).ConfigureAwait(false);
+                    try
+                    {
+                        lease = await ClaimAbandonedAsync(consumer, next).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        claims.End(found: lease is not null);
+                    }
                 }
 
-                lease ??= await ReadNewAsync(consumer).ConfigureAwait(false);
+                lease ??= await ReadNewAsync(consumer, next).ConfigureAwait(false);
                 if (lease is null)
                 {
-                    var untilCheck = options.Value.ClaimCheckInterval - time.GetElapsedTime(lastClaimCheck.Value);
-                    await WaitAsync(announced, untilCheck, cancellationToken).ConfigureAwait(false);
+                    await WaitAsync(Task.WhenAny(announced, rearmed), claims.UntilDue, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
+                next = (lease.Shard + 1) % shards.Count;
                 leases.Remove(current);
                 current = lease;
                 leases.Add(lease);
@@ -90,7 +117,7 @@ internal sealed partial class RedisRequestQueue(
         try
         {
             outcome = (long)await redis.Database.ScriptEvaluateAsync(
-                QueueScripts.Complete, [Keys.Requests], [Group, lease.EntryId, lease.Consumer])
+                QueueScripts.Complete, [shards[lease.Shard]], [Group, lease.EntryId, lease.Consumer])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException exception) when (IsNoGroup(exception))
@@ -106,9 +133,22 @@ internal sealed partial class RedisRequestQueue(
         }
     }
 
+    private async Task<RedisRequestLease?> ClaimAbandonedAsync(string consumer, int first)
+    {
+        for (var i = 0; i < shards.Count; i++)
+        {
+            if (await ClaimAbandonedInShardAsync(consumer, (first + i) % shards.Count).ConfigureAwait(false) is { } lease)
+            {
+                return lease;
+            }
+        }
+
+        return null;
+    }
+
     // XAUTOCLAIM looks at no more than ten pending entries per call, so the cursor is followed through the
     // whole pending list: an abandoned request behind ten live ones is still found.
-    private async Task<RedisRequestLease?> ClaimAbandonedAsync(string consumer)
+    private async Task<RedisRequestLease?> ClaimAbandonedInShardAsync(string consumer, int shard)
     {
         var cursor = (RedisValue)"0-0";
         do
@@ -117,17 +157,17 @@ internal sealed partial class RedisRequestQueue(
             try
             {
                 claimed = await redis.Database.StreamAutoClaimAsync(
-                    Keys.Requests, Group, consumer, (long)options.Value.ClaimTimeout.TotalMilliseconds, cursor, count: 1).ConfigureAwait(false);
+                    shards[shard], Group, consumer, (long)options.Value.ClaimTimeout.TotalMilliseconds, cursor, count: 1).ConfigureAwait(false);
             }
             catch (RedisServerException exception) when (IsNoGroup(exception))
             {
-                await EnsureGroupAsync().ConfigureAwait(false);
+                await EnsureGroupAsync(shard).ConfigureAwait(false);
                 return null;
             }
 
             foreach (var entry in claimed.ClaimedEntries)
             {
-                if (await ToLeaseAsync(entry, consumer).ConfigureAwait(false) is { } lease)
+                if (await ToLeaseAsync(entry, shard, consumer).ConfigureAwait(false) is { } lease)
                 {
                     LogTookOver(lease.Request.StreamId, consumer);
                     return lease;
@@ -141,22 +181,11 @@ internal sealed partial class RedisRequestQueue(
         return null;
     }
 
-    private async Task<RedisRequestLease?> ReadNewAsync(string consumer)
+    private async Task<RedisRequestLease?> ReadNewAsync(string consumer, int first)
     {
-        StreamEntry[] entries;
-        try
+        for (var i = 0; i < shards.Count; i++)
         {
-            entries = await redis.Database.StreamReadGroupAsync(Keys.Requests, Group, consumer, ">", count: 1).ConfigureAwait(false);
-        }
-        catch (RedisServerException exception) when (IsNoGroup(exception))
-        {
-            await EnsureGroupAsync().ConfigureAwait(false);
-            entries = await redis.Database.StreamReadGroupAsync(Keys.Requests, Group, consumer, ">", count: 1).ConfigureAwait(false);
-        }
-
-        foreach (var entry in entries)
-        {
-            if (await ToLeaseAsync(entry, consumer).ConfigureAwait(false) is { } lease)
+            if (await ReadNewInShardAsync(consumer, (first + i) % shards.Count).ConfigureAwait(false) is { } lease)
             {
                 return lease;
             }
@@ -165,7 +194,31 @@ internal sealed partial class RedisRequestQueue(
         return null;
     }
 
-    private async Task<RedisRequestLease?> ToLeaseAsync(StreamEntry entry, string consumer)
+    private async Task<RedisRequestLease?> ReadNewInShardAsync(string consumer, int shard)
+    {
+        StreamEntry[] entries;
+        try
+        {
+            entries = await redis.Database.StreamReadGroupAsync(shards[shard], Group, consumer, ">", count: 1).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (IsNoGroup(exception))
+        {
+            await EnsureGroupAsync(shard).ConfigureAwait(false);
+            entries = await redis.Database.StreamReadGroupAsync(shards[shard], Group, consumer, ">", count: 1).ConfigureAwait(false);
+        }
+
+        foreach (var entry in entries)
+        {
+            if (await ToLeaseAsync(entry, shard, consumer).ConfigureAwait(false) is { } lease)
+            {
+                return lease;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<RedisRequestLease?> ToLeaseAsync(StreamEntry entry, int shard, string consumer)
     {
         ChatRequest? request = null;
         try
@@ -178,11 +231,11 @@ internal sealed partial class RedisRequestQueue(
             LogUnreadable(exception, entry.Id.ToString());
         }
 
-        var lease = request is null ? null : new RedisRequestLease(request, entry.Id, consumer, this);
+        var lease = request is null ? null : new RedisRequestLease(request, shard, shards[shard], entry.Id, consumer, this);
         if (lease is null)
         {
             // Nobody can ever answer it: dropping it keeps it from being handed round forever.
-            await redis.Database.ScriptEvaluateAsync(QueueScripts.Complete, [Keys.Requests], [Group, entry.Id, consumer]).ConfigureAwait(false);
+            await redis.Database.ScriptEvaluateAsync(QueueScripts.Complete, [shards[shard]], [Group, entry.Id, consumer]).ConfigureAwait(false);
         }
 
         return lease;
@@ -190,12 +243,12 @@ internal sealed partial class RedisRequestQueue(
 
     // Created at 0, not $: requests submitted while the group did not exist (first start, or after Redis lost
     // its data) are still delivered.
-    private async Task EnsureGroupAsync()
+    private async Task EnsureGroupAsync(int shard)
     {
         try
         {
-            await redis.Database.StreamCreateConsumerGroupAsync(Keys.Requests, Group, "0", createStream: true).ConfigureAwait(false);
-            LogGroupCreated(Group);
+            await redis.Database.StreamCreateConsumerGroupAsync(shards[shard], Group, "0", createStream: true).ConfigureAwait(false);
+            LogGroupCreated(Group, shard);
         }
         catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
@@ -215,15 +268,15 @@ internal sealed partial class RedisRequestQueue(
         }
         catch (TimeoutException)
         {
-            // Time to look for abandoned requests.
+            // Time for this process's next look for abandoned requests.
         }
     }
 
     private static bool IsNoGroup(RedisServerException exception) =>
         exception.Message.Contains("NOGROUP", StringComparison.Ordinal);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created consumer group {Group} on the request stream")]
-    private partial void LogGroupCreated(string group);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created consumer group {Group} on request shard {Shard}")]
+    private partial void LogGroupCreated(string group, int shard);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} took over the request of stream {StreamId}: its worker stopped renewing it")]
     private partial void LogTookOver(string streamId, string consumer);

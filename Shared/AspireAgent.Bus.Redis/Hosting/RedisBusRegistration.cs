@@ -45,6 +45,9 @@ internal static class RedisBusRegistration
         services.AddSingleton<OutageGuard>();
         services.AddSingleton<RequestAnnouncements>();
         services.AddSingleton<LeaseRegistry>();
+        services.AddSingleton<ClaimSchedule>();
+        services.AddSingleton(sp => new RequestShards(
+            sp.GetRequiredService<RedisConnection>().Keys, sp.GetRequiredService<IOptions<RedisBusOptions>>().Value.RequestQueueShards));
         services.AddSingleton<RedisStreamReader>();
         services.AddSingleton<IRequestQueue, RedisRequestQueue>();
         services.AddSingleton<IStreamStore, RedisStreamStore>();

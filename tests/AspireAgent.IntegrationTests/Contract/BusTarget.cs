@@ -12,21 +12,32 @@ public abstract class BusTarget : IAsyncLifetime
 {
     private int _tests;
 
+    /// <summary>
+    /// Whether a lease whose holder stops renewing it expires and is handed to another consumer. The in-memory
+    /// bus has no expiry: in one process a worker cannot die without its gateway.
+    /// </summary>
+    public bool LeasesExpire => ConnectionString is not null;
+
     /// <summary>Null for the in-memory bus.</summary>
     protected abstract string? ConnectionString { get; }
 
-    public async Task<BusNodes> StartAsync(int count, IDictionary<string, string?>? settings = null)
+    public Task<BusNodes> StartAsync(int count, IDictionary<string, string?>? settings = null) =>
+        StartAsync(Enumerable.Repeat(settings, count).ToList());
+
+    /// <summary>One node per entry, each with its own settings (all on the same key prefix).</summary>
+    public async Task<BusNodes> StartAsync(IReadOnlyList<IDictionary<string, string?>?> settingsPerNode)
     {
-        var distinct = ConnectionString is null ? 1 : count;
-        var isolated = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
-        {
-            ["Bus:Redis:KeyPrefix"] = $"t{Interlocked.Increment(ref _tests)}:",
-        };
+        var distinct = ConnectionString is null ? 1 : settingsPerNode.Count;
+        var prefix = $"t{Interlocked.Increment(ref _tests)}:";
         var nodes = new List<BusNode>(distinct);
         try
         {
             for (var i = 0; i < distinct; i++)
             {
+                var isolated = new Dictionary<string, string?>(settingsPerNode[i] ?? new Dictionary<string, string?>())
+                {
+                    ["Bus:Redis:KeyPrefix"] = prefix,
+                };
                 nodes.Add(await BusNode.StartAsync(ConnectionString, isolated));
             }
         }

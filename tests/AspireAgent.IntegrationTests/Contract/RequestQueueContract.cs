@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using AspireAgent.Bus;
 using AspireAgent.IntegrationTests.Redis.Infrastructure;
 
 namespace AspireAgent.IntegrationTests.Contract;
 
 /// <summary>
-/// Requests from gateways to the worker pool, on every implementation: each taken exactly once, and a bounded
-/// number waiting. Takeover of a dead worker's lease is a durable bus's alone (see RedisRequestQueueTests).
+/// Requests from gateways to the worker pool, on every implementation: each taken exactly once, one
+/// conversation's in order, and a bounded number waiting; on a durable bus, a lease its holder stopped renewing
+/// is taken over. More on the Redis queue alone (announcements, lost data, old data) in RedisRequestQueueTests.
 /// </summary>
 public abstract class RequestQueueContract(BusTarget target)
 {
@@ -45,10 +47,12 @@ public abstract class RequestQueueContract(BusTarget target)
     }
 
     [Fact]
-    public async Task A_request_arrives_whole_and_in_submission_order_for_a_single_consumer()
+    public async Task A_conversations_requests_arrive_whole_and_in_submission_order_for_a_single_consumer()
     {
         await using var nodes = await target.StartAsync(2);
-        var submitted = Enumerable.Range(0, 5).Select(_ => Requests.New()).ToList();
+        // Order holds within a conversation: a sharded queue keeps one conversation's requests on one shard.
+        var conversation = "c_" + Guid.NewGuid().ToString("N");
+        var submitted = Enumerable.Range(0, 5).Select(_ => Requests.New(conversationId: conversation)).ToList();
         foreach (var request in submitted)
         {
             await nodes[0].Requests.SubmitAsync(request, _test);
@@ -81,6 +85,38 @@ public abstract class RequestQueueContract(BusTarget target)
         Assert.True(await holding.MoveNextAsync());
         await nodes[0].Requests.SubmitAsync(Requests.New(), _test);
         await Assert.ThrowsAsync<BusOverloadedException>(async () => await nodes[0].Requests.SubmitAsync(Requests.New(), _test));
+    }
+
+    [Fact]
+    public async Task A_lease_whose_holder_stopped_renewing_is_taken_over_and_the_old_holder_cannot_complete_it()
+    {
+        Assert.SkipUnless(target.LeasesExpire, "The in-memory bus has no lease expiry: in one process a worker cannot die without its gateway, so there is nothing to take over.");
+        var live = new Dictionary<string, string?>
+        {
+            ["Bus:Redis:ClaimTimeout"] = "00:00:01",
+            ["Bus:Redis:LeaseRenewInterval"] = "00:00:00.200",
+            ["Bus:Redis:ClaimCheckInterval"] = "00:00:00.100",
+        };
+        // A worker that hangs: alive, holding its lease, but renewing it far too late.
+        var hung = new Dictionary<string, string?> { ["Bus:Redis:ClaimTimeout"] = "01:00:00", ["Bus:Redis:LeaseRenewInterval"] = "00:20:00" };
+        await using var nodes = await target.StartAsync([live, hung, live]);
+        var request = Requests.New();
+        await nodes[0].Requests.SubmitAsync(request, _test);
+        await using var holding = nodes[1].Requests.ReadAsync("hung", _test).GetAsyncEnumerator(_test);
+        Assert.True(await holding.MoveNextAsync());
+
+        var clock = Stopwatch.StartNew();
+        var taken = Assert.Single(await Requests.TakeAsync(nodes[2].Requests, "survivor", 1, Within));
+
+        Assert.Equal(request.StreamId, taken.Request.StreamId);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.8), $"taken over after {clock.Elapsed}, before the claim timeout");
+        // The old holder's completion is refused: the request is still there, and once the survivor stopped
+        // renewing it too (its reader ended), a third consumer takes it over again.
+        await holding.Current.CompleteAsync(_test);
+        var again = Assert.Single(await Requests.TakeAsync(nodes[2].Requests, "third", 1, Within));
+        Assert.Equal(request.StreamId, again.Request.StreamId);
+        await again.CompleteAsync(_test);
+        Assert.Empty(await Requests.TakeAsync(nodes[2].Requests, "late", 1, TimeSpan.FromSeconds(1.5)));
     }
 
     private static async Task ConsumeAsync(IRequestQueue queue, string consumer, CancellationToken stop, Action<string> taken)

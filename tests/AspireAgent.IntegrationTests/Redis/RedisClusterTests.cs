@@ -54,6 +54,29 @@ public sealed class RedisClusterTests
     }
 
     [Fact]
+    public async Task The_request_queue_is_spread_over_every_master_and_one_consumer_takes_from_all_of_them()
+    {
+        await using var cluster = await RedisCluster.StartAsync();
+        await using var gateway = await BusNode.StartAsync(cluster.ConnectionString);
+        await using var worker = await BusNode.StartAsync(cluster.ConnectionString);
+        var submitted = Enumerable.Range(0, 48).Select(_ => Requests.New()).ToList();
+        foreach (var request in submitted)
+        {
+            await gateway.Requests.SubmitAsync(request, _test);
+        }
+
+        // Every master holds request shards (KEYS answers an array: its header is the count).
+        foreach (var master in cluster.Nodes)
+        {
+            var shards = int.Parse((await master.CommandAsync("KEYS", "aspireagent:*requests")).TrimStart('*'), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(shards >= 2, $"port {master.Port}: {shards} request shards");
+        }
+
+        var taken = await Requests.TakeAsync(worker.Requests, "w0", submitted.Count, TimeSpan.FromSeconds(20));
+        Assert.Equal(submitted.Select(r => r.StreamId).Order(), taken.Select(l => l.Request.StreamId).Order());
+    }
+
+    [Fact]
     public async Task A_master_restarted_mid_stream_keeps_the_stream_and_its_live_reader_resumes_without_gap()
     {
         await using var cluster = await RedisCluster.StartAsync(durable: true);

@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Text.Json;
 using AspireAgent.Bus;
+using AspireAgent.Bus.Redis;
 using AspireAgent.IntegrationTests.Redis.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace AspireAgent.IntegrationTests.Redis;
 
@@ -64,9 +67,9 @@ public sealed class RedisRequestQueueTests
         Assert.Equal(request.StreamId, taken.Request.StreamId);
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.8), $"taken over after {clock.Elapsed}, before the claim timeout");
         await holding.Current.CompleteAsync(_test);
-        Assert.Equal(":1", await redis.CommandAsync("XLEN", "aspireagent:requests"));
+        Assert.Equal(1, await Requests.InRedisAsync(redis));
         await taken.CompleteAsync(_test);
-        Assert.Equal(":0", await redis.CommandAsync("XLEN", "aspireagent:requests"));
+        Assert.Equal(0, await Requests.InRedisAsync(redis));
     }
 
     [Fact]
@@ -134,7 +137,7 @@ public sealed class RedisRequestQueueTests
 
         Assert.Equal(request.StreamId, taken.Request.StreamId);
         await taken.CompleteAsync(_test);
-        Assert.Equal(":0", await redis.CommandAsync("XLEN", "aspireagent:requests"));
+        Assert.Equal(0, await Requests.InRedisAsync(redis));
     }
 
     [Fact]
@@ -159,7 +162,7 @@ public sealed class RedisRequestQueueTests
 
         Assert.Empty(stolen);
         await holding.Current.CompleteAsync(_test);
-        Assert.Equal(":0", await redis.CommandAsync("XLEN", "aspireagent:requests"));
+        Assert.Equal(0, await Requests.InRedisAsync(redis));
     }
 
     [Fact]
@@ -178,5 +181,54 @@ public sealed class RedisRequestQueueTests
 
         var again = Assert.Single(await Requests.TakeAsync(worker.Requests, "w0", 1, Within));
         Assert.Equal(request.StreamId, again.Request.StreamId);
+    }
+
+    [Fact]
+    public async Task A_request_left_in_the_unsharded_stream_by_an_older_version_is_still_taken()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var request = Requests.New();
+        // What a version before sharding left behind: its one stream, its group, a waiting request.
+        Assert.Equal("+OK", await redis.CommandAsync("XGROUP", "CREATE", "aspireagent:requests", "inference", "0", "MKSTREAM"));
+        await redis.CommandAsync("XADD", "aspireagent:requests", "*", "r", JsonSerializer.Serialize(request, RedisJsonContext.Default.ChatRequest));
+        await using var worker = await BusNode.StartAsync(redis);
+
+        var taken = Assert.Single(await Requests.TakeAsync(worker.Requests, "w0", 1, Within));
+
+        Assert.Equal(request.StreamId, taken.Request.StreamId);
+        await taken.CompleteAsync(_test);
+        Assert.Equal(":0", await redis.CommandAsync("XLEN", "aspireagent:requests"));
+    }
+
+    [Fact]
+    public async Task Requests_spread_over_the_shards_and_a_full_home_shard_spills_into_the_others()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        // Four shards of one request each: one conversation's home fills at once, the rest spill over.
+        await using var gateway = await BusNode.StartAsync(redis, new Dictionary<string, string?> { ["Bus:RequestQueueCapacity"] = "4", ["Bus:Redis:RequestQueueShards"] = "4" });
+        for (var i = 0; i < 4; i++)
+        {
+            await gateway.Requests.SubmitAsync(Requests.New(conversationId: "c_same"), _test);
+        }
+
+        await Assert.ThrowsAsync<BusOverloadedException>(async () => await gateway.Requests.SubmitAsync(Requests.New(), _test));
+        var shards = new RequestShards(new RedisKeys(new RedisBusOptions()), 4);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(":1", await redis.CommandAsync("XLEN", shards[i].ToString()));
+        }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("257")]
+    public async Task A_shard_count_out_of_range_stops_the_process_at_start(string shards)
+    {
+        await using var redis = await RedisServer.StartAsync();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            BusNode.StartAsync(redis, new Dictionary<string, string?> { ["Bus:Redis:RequestQueueShards"] = shards }));
+
+        Assert.Contains("RequestQueueShards", error.Message, StringComparison.Ordinal);
     }
 }

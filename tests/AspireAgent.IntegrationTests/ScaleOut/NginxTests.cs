@@ -9,8 +9,10 @@ public sealed class NginxTests
 {
     private const int Conversations = 20;
 
-    [Fact]
-    public async Task Nginx_spreads_sockets_over_two_nodes_and_sends_clients_of_a_dead_node_to_the_other_to_resume()
+    [Theory]
+    [InlineData(RedisTopology.Single)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task Nginx_spreads_sockets_over_two_nodes_and_sends_clients_of_a_dead_node_to_the_other_to_resume(RedisTopology topology)
     {
         await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2, workers: 1, new Dictionary<string, string>
         {
@@ -18,7 +20,7 @@ public sealed class NginxTests
             ["Inference__Simulated__TokenCount"] = "80",
             ["Inference__Batching__MaxChars"] = "1",
             ["Inference__Concurrency"] = "32",
-        });
+        }, topology: topology);
         await using var nginx = await NginxProxy.StartAsync(cluster.Nodes.Select(n => n.HttpBase));
         var runs = Enumerable.Range(0, Conversations)
             .Select(i => new ConversationRun($"nginx-{i}", $"Question {i}: through the load balancer?", progressMark: 5))

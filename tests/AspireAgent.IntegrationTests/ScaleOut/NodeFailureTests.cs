@@ -9,8 +9,10 @@ public sealed class NodeFailureTests
 {
     private const int Conversations = 60;
 
-    [Fact]
-    public async Task Clients_of_a_node_killed_mid_stream_resume_on_another_with_identical_content_no_gap_no_duplicate()
+    [Theory]
+    [InlineData(RedisTopology.Single)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task Clients_of_a_node_killed_mid_stream_resume_on_another_with_identical_content_no_gap_no_duplicate(RedisTopology topology)
     {
         await using var cluster = await ScaleOutCluster.StartAsync(nodes: 3, workers: 2, new Dictionary<string, string>
         {
@@ -19,7 +21,7 @@ public sealed class NodeFailureTests
             ["Inference__Simulated__TokenCount"] = "80",
             ["Inference__Batching__MaxChars"] = "1",
             ["Inference__Concurrency"] = "32",
-        });
+        }, topology: topology);
         var runs = Enumerable.Range(0, Conversations)
             .Select(i => new ConversationRun($"node-kill-{i}", $"Question {i}: what happens when a node dies?", progressMark: 5))
             .ToList();

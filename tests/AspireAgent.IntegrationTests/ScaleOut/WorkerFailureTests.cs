@@ -17,8 +17,10 @@ public sealed class WorkerFailureTests
     private static readonly TimeSpan ClaimCheckInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan AnswerDuration = TimeSpan.FromSeconds(2); // 80 tokens at 40 a second
 
-    [Fact]
-    public async Task Every_request_of_a_worker_killed_mid_answer_ends_within_the_claim_timeout_plus_one_answer_after_a_reset()
+    [Theory]
+    [InlineData(RedisTopology.Single)]
+    [InlineData(RedisTopology.Cluster)]
+    public async Task Every_request_of_a_worker_killed_mid_answer_ends_within_the_claim_timeout_plus_one_answer_after_a_reset(RedisTopology topology)
     {
         await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2, workers: 2, new Dictionary<string, string>
         {
@@ -30,7 +32,7 @@ public sealed class WorkerFailureTests
             ["Bus__Redis__ClaimTimeout"] = "00:00:02",
             ["Bus__Redis__LeaseRenewInterval"] = "00:00:00.400",
             ["Bus__Redis__ClaimCheckInterval"] = "00:00:00.250",
-        });
+        }, topology: topology);
         var runs = Enumerable.Range(0, Conversations)
             .Select(i => new ConversationRun($"worker-kill-{i}", $"Question {i}: what happens when a worker dies?", progressMark: 5))
             .ToList();

@@ -1,10 +1,9 @@
 using System.Globalization;
-using AspireAgent.IntegrationTests.Redis.Infrastructure;
 
 namespace AspireAgent.IntegrationTests.ScaleOut.Infrastructure;
 
 /// <summary>
-/// The distributed mode on loopback: a redis-server, N gateway node processes and M worker processes, all
+/// The distributed mode on loopback: a redis-server or a three-master Redis Cluster, N gateway node processes and M worker processes, all
 /// configured through the variables Aspire injects (<c>ConnectionStrings__redis</c>) plus the test's timings.
 /// Nodes are named <c>node-1</c>…, so a client can tell from <c>welcome</c> which node serves it.
 /// </summary>
@@ -13,9 +12,9 @@ public sealed class ScaleOutCluster : IAsyncDisposable
     private readonly Dictionary<string, string> _settings;
     private int _workerCount;
 
-    private ScaleOutCluster(RedisServer redis, Dictionary<string, string> settings) => (Redis, _settings) = (redis, settings);
+    private ScaleOutCluster(ScaleOutRedis redis, Dictionary<string, string> settings) => (Redis, _settings) = (redis, settings);
 
-    public RedisServer Redis { get; }
+    public ScaleOutRedis Redis { get; }
 
     public List<ServiceProcess> Nodes { get; } = [];
 
@@ -28,9 +27,13 @@ public sealed class ScaleOutCluster : IAsyncDisposable
 
     /// <param name="settings">Configuration for every process, as environment variables (<c>Section__Key</c>).</param>
     public static async Task<ScaleOutCluster> StartAsync(
-        int nodes, int workers, IReadOnlyDictionary<string, string>? settings = null, bool durableRedis = false)
+        int nodes,
+        int workers,
+        IReadOnlyDictionary<string, string>? settings = null,
+        bool durableRedis = false,
+        RedisTopology topology = RedisTopology.Single)
     {
-        var redis = await RedisServer.StartAsync(durableRedis);
+        var redis = await ScaleOutRedis.StartAsync(topology, durableRedis);
         var all = new Dictionary<string, string>
         {
             ["ConnectionStrings__redis"] = redis.ConnectionString,
