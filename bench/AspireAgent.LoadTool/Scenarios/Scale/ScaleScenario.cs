@@ -36,6 +36,12 @@ internal static class ScaleScenario
             throw new ArgumentException("scale runs the gateway alone (--targets gateway).");
         }
 
+        if (hold < interval)
+        {
+            // Connections opened together beat together: a shorter window can fall between two beats and see none.
+            throw new ArgumentException("--hold must be at least one --heartbeat-interval.");
+        }
+
         var limits = FileDescriptorLimit.RaiseSoftToHard();
         plan.Check(limits.Soft);
         Console.WriteLine(FormattableString.Invariant(
@@ -201,10 +207,11 @@ internal static class ScaleScenario
     private static async Task HoldAsync(List<ClientProcess> clients, TimeSpan hold, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(started) is var elapsed && elapsed < hold)
+        for (var held = TimeSpan.Zero; held < hold; held += ProgressEvery)
         {
-            var step = hold - elapsed < ProgressEvery ? hold - elapsed : ProgressEvery;
-            await Task.Delay(step, cancellationToken);
+            // Slices of the planned window rather than of the clock: a timer firing a millisecond early must not
+            // add a slice. The samples around the hold measure the window as it really was.
+            await Task.Delay(hold - held < ProgressEvery ? hold - held : ProgressEvery, cancellationToken);
             Console.WriteLine(FormattableString.Invariant(
                 $"  hold {Stopwatch.GetElapsedTime(started).TotalSeconds:0}/{hold.TotalSeconds:0} s: {clients.Sum(c => c.Status.Open - c.Status.Closed)} active, {clients.Sum(c => c.Status.Closed)} dropped, {clients.Sum(c => c.Status.Pings)} pings"));
         }
