@@ -6,7 +6,8 @@
 # answer must end whole or with an explicit error; the tool fails the run on any duplicated, altered or lost one.
 # Bounded in time (D + about 2 minutes), stops by itself, and kills everything it started, even on Ctrl-C.
 #
-#   bench/chaos.sh [duration-seconds=600] [conversations=200]     (SKIP_BUILD=1 to reuse the Release build)
+#   bench/chaos.sh [duration-seconds=600] [conversations=200]     (SKIP_BUILD=1 to reuse the Release build;
+#   CHAOS_OUT=dir to write the results there instead of bench/results/<UTC>-chaos)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,7 @@ conversations=${2:-200}
 kill_every=${KILL_EVERY:-30}
 base=${CHAOS_PORT:-5960}
 redis_port=$((base + 9))
-out="bench/results/$(date -u +%Y-%m-%dT%H%MZ)-chaos"
+out="${CHAOS_OUT:-bench/results/$(date -u +%Y-%m-%dT%H%MZ)-chaos}"
 work=$(mktemp -d /tmp/aspireagent-chaos.XXXXXX)
 mkdir -p "$out" "$work/nginx" "$work/redis"
 events="$out/events.log"

@@ -1,47 +1,127 @@
 #!/usr/bin/env bash
-# Every figure of BENCHMARKS.md, in one bounded run (about 30 minutes on 2 cores). Results and logs go to
-# bench/results/<UTC date>/. Loopback only. Usage: bench/run-all.sh [connections|stream|storm|micro ...]
+# Every figure of BENCHMARKS.md, one step after another. Each step prints the exact commands it runs and writes
+# its results, logs and the machine description into bench/results/<UTC start>-<step>/. Loopback only.
+#
+#   bench/run-all.sh [--long] [step ...]
+#
+# Steps by default (about 45 minutes on 2 cores): connections floor stream redis storm micro answers.
+# --long adds scale (100,000 connections over 6 gateway processes, held 10 minutes; about 20 minutes) and chaos
+# (bench/chaos.sh, 10 minutes of kills; about 13 minutes). Naming steps runs just those, in that order.
+# SKIP_BUILD=1 reuses the Release build. REDIS_PORT (6390) is where the redis and answers steps start their own
+# empty redis-server.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+steps=(connections floor stream redis storm micro answers)
+long=(scale chaos)
+chosen=()
+for arg in "$@"; do
+  case "$arg" in
+    --long) steps+=("${long[@]}") ;;
+    -*) echo "unknown option $arg" >&2; exit 2 ;;
+    *) chosen+=("$arg") ;;
+  esac
+done
+[ ${#chosen[@]} -gt 0 ] && steps=("${chosen[@]}")
+for step in "${steps[@]}"; do
+  case "$step" in connections|floor|stream|redis|storm|micro|answers|scale|chaos) ;;
+    *) echo "unknown step $step (connections floor stream redis storm micro answers scale chaos)" >&2; exit 2 ;;
+  esac
+done
 
 # Every socket is a descriptor on both ends of loopback: take the hard limit (raising it needs CAP_SYS_RESOURCE).
 ulimit -n "$(ulimit -Hn)"
 
-out="bench/results/$(date -u +%Y-%m-%dT%H%MZ)"
-mkdir -p "$out"
-{
+stamp=$(date -u +%Y-%m-%dT%H%MZ)
+redis_port=${REDIS_PORT:-6390}
+tool="dotnet bench/AspireAgent.LoadTool/bin/Release/net10.0/AspireAgent.LoadTool.dll"
+bdn="dotnet bench/AspireAgent.Benchmarks/bin/Release/net10.0/AspireAgent.Benchmarks.dll"
+failed=0
+out=""
+
+machine() {
   echo "date: $(date -u --iso-8601=seconds)"
   echo "nproc: $(nproc)"
   grep -m1 'model name' /proc/cpuinfo
   free -h | head -2
   echo "fd limit: $(ulimit -n) (hard $(ulimit -Hn))"
+  echo "ip_local_port_range: $(cat /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)"
+  echo "somaxconn: $(cat /proc/sys/net/core/somaxconn 2>/dev/null)"
   dotnet --version
   git rev-parse HEAD
-} > "$out/machine.txt"
+}
 
-dotnet build AspireAgent.sln -c Release -v q -nologo > "$out/build.log"
-tool="dotnet bench/AspireAgent.LoadTool/bin/Release/net10.0/AspireAgent.LoadTool.dll"
-failed=0
-measure() {
+# Prints the command, runs it, keeps its output in $out/<name>.log; a non-zero exit marks the whole run failed.
+run() {
   local name=$1; shift
-  $tool "$@" --out "$out/$name.json" 2>&1 | tee "$out/$name.log"
+  echo "+ $*" | tee -a "$out/commands.txt"
+  "$@" 2>&1 | tee "$out/$name.log"
   [ "${PIPESTATUS[0]}" = 0 ] || failed=1
 }
-for step in ${@:-connections stream storm micro}; do
+
+# A load tool scenario, its JSON next to its log.
+measure() {
+  local name=$1; shift
+  run "$name" $tool "$@" --out "$out/$name.json"
+}
+
+redis_up() {
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --logfile "$PWD/$out/redis.log" >/dev/null
+  for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "redis-server did not start on $redis_port" >&2; return 1
+}
+redis_down() { redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; }
+trap redis_down EXIT
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  build_log="bench/results/$stamp-build.log"
+  mkdir -p bench/results
+  echo "+ dotnet build AspireAgent.sln -c Release -v q -nologo"
+  dotnet build AspireAgent.sln -c Release -v q -nologo > "$build_log" || { echo "build failed: $build_log" >&2; exit 1; }
+fi
+
+for step in "${steps[@]}"; do
+  out="bench/results/$stamp-$step"
+  mkdir -p "$out"
+  machine > "$out/machine.txt"
+  echo "== $step -> $out"
   case "$step" in
     connections)
-      measure connections connections --count 19000 --sources 4 --heartbeat-interval 5 --hold 20 --runs 3 ;;
+      # §1: 19,000 idle connections (the most one process may hold here), gateway against SignalR.
+      measure connections connections --targets aspireagent,signalr --count 19000 --sources 4 --heartbeat-interval 5 --hold 20 --runs 3 ;;
+    floor)
+      # §1: the gateway, SignalR and the floor (bare Kestrel WebSocket) in the same runs.
+      measure floor connections --targets aspireagent,signalr,floor --count 5000 --heartbeat-interval 5 --hold 20 --runs 3 ;;
     stream)
       measure stream-100 stream --streams 100 --tokens-per-second 40 --token-count 60 --duration 20 --runs 3
       measure stream-250 stream --streams 250 --tokens-per-second 100 --token-count 150 --duration 20 --runs 3 ;;
+    redis)
+      redis_up || { failed=1; continue; }
+      measure stream-redis stream --streams 100 --tokens-per-second 40 --token-count 60 --duration 20 --runs 3 \
+        --server-env "ConnectionStrings__redis=127.0.0.1:$redis_port"
+      redis_down ;;
     storm)
       measure storm storm --clients 10000 --runs 3 ;;
     micro)
+      echo "+ (cd bench/AspireAgent.Benchmarks && $bdn --filter '*' --artifacts ../../$out/bdn)" | tee -a "$out/commands.txt"
       (cd bench/AspireAgent.Benchmarks && dotnet bin/Release/net10.0/AspireAgent.Benchmarks.dll --filter '*' --artifacts "../../$out/bdn") 2>&1 | tail -120 > "$out/micro.log"
-      dotnet bench/AspireAgent.Benchmarks/bin/Release/net10.0/AspireAgent.Benchmarks.dll memory 2000 2>&1 | tee "$out/compression-memory.log" ;;
-    *) echo "unknown step $step" >&2; exit 2 ;;
+      [ "${PIPESTATUS[0]}" = 0 ] || failed=1
+      run compression-memory $bdn memory 2000 ;;
+    answers)
+      # §7: what an answer holds in the in-memory bus, then in Redis (an empty redis-server).
+      run answers-memory $bdn streams 200
+      redis_up || { failed=1; continue; }
+      run answers-redis $bdn streams-redis "127.0.0.1:$redis_port,allowAdmin=true" 200
+      redis_down ;;
+    scale)
+      # Issue 10 item 4: 100,000 idle connections with heartbeat, held 10 minutes, over 6 gateway processes sharing
+      # one port (Gateway:ReusePort) and 6 client processes, each under the 20,000-descriptor hard limit.
+      measure scale scale --count 100000 --gateways 6 --client-processes 6 --heartbeat-interval 30 --hold 600 --runs 1 ;;
+    chaos)
+      echo "+ CHAOS_OUT=$out SKIP_BUILD=1 bench/chaos.sh 600 200" | tee -a "$out/commands.txt"
+      CHAOS_OUT="$out" SKIP_BUILD=1 bench/chaos.sh 600 200 || failed=1 ;;
   esac
 done
-echo "results in $out"
+echo "results in bench/results/$stamp-*"
 # Non-zero when any run lost, duplicated or altered a token, or dropped a connection: those figures do not count.
 exit $failed

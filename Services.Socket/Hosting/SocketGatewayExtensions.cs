@@ -5,6 +5,7 @@ using AspireAgent.Socket.Connections;
 using AspireAgent.Socket.Diagnostics;
 using AspireAgent.Socket.Endpoints;
 using AspireAgent.Socket.Heartbeat;
+using AspireAgent.Socket.Hosting;
 using AspireAgent.Socket.Identity;
 using AspireAgent.Socket.Options;
 using AspireAgent.Socket.Quotas;
@@ -32,6 +33,7 @@ public static class SocketGatewayExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.AddGatewayAuthentication();
+        builder.AddReusePortListener();
         services.TryAddSingleton(TimeProvider.System);
         services.AddDataProtection().SetApplicationName("AspireAgent").PersistKeysToAgentBus();
 

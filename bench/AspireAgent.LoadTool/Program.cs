@@ -1,9 +1,4 @@
 using AspireAgent.LoadTool.Cli;
-using AspireAgent.LoadTool.Reporting;
-using AspireAgent.LoadTool.Scenarios.Chaos;
-using AspireAgent.LoadTool.Scenarios.Connections;
-using AspireAgent.LoadTool.Scenarios.Storm;
-using AspireAgent.LoadTool.Scenarios.Streaming;
 
 // Exit codes: 0 every run verified; 1 a run lost, duplicated or altered a token, or a connection failed; 2 bad usage.
 try
@@ -17,14 +12,11 @@ try
     };
 
     var output = arguments.String("out", "");
-    RunResults results = arguments.Scenario switch
+    var results = await Commands.RunAsync(arguments, interrupt.Token);
+    if (results is null)
     {
-        "connections" => await ConnectionsScenario.RunAsync(arguments, interrupt.Token),
-        "stream" => await StreamScenario.RunAsync(arguments, interrupt.Token),
-        "storm" => await StormScenario.RunAsync(arguments, interrupt.Token),
-        "chaos" => await ChaosScenario.RunAsync(arguments, interrupt.Token),
-        var other => throw new ArgumentException($"Unknown scenario '{other}': connections, stream, storm or chaos."),
-    };
+        return 0;
+    }
 
     await results.WriteAsync(output.Length > 0 ? output : null);
     if (results.Failures.Count > 0)
@@ -38,6 +30,6 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine("usage: AspireAgent.LoadTool connections|stream|storm|chaos [--option value …]   (see bench/README.md)");
+    Console.Error.WriteLine($"usage: AspireAgent.LoadTool {Commands.Names} [--option value …]   (see bench/README.md)");
     return 2;
 }

@@ -13,9 +13,9 @@ internal sealed record CommonSettings(
     string? OutputFile,
     IReadOnlyList<string> ServerEnvironment)
 {
-    public static CommonSettings Read(ToolArguments args, string defaultTargets) => new(
+    public static CommonSettings Read(ToolArguments args, string defaultTargets, int defaultRuns = 3) => new(
         args.List("targets", defaultTargets).Select(TargetNames.Parse).ToList(),
-        args.Int("runs", 3),
+        args.Int("runs", defaultRuns),
         args.String("configuration", "Release"),
         ReadEncoding(args),
         args.Int("port", 5900),

@@ -20,7 +20,7 @@ internal sealed class ToolArguments
     {
         if (args.Count == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
         {
-            throw new ArgumentException("The first argument is the scenario: connections, stream or storm.");
+            throw new ArgumentException("The first argument is the scenario: connections, stream, storm, chaos or scale.");
         }
 
         var parsed = new ToolArguments(args[0]);

@@ -14,11 +14,14 @@ internal sealed class SourceAddressPool : IDisposable
     private readonly HttpMessageInvoker[] _invokers;
     private int _next = -1;
 
-    public SourceAddressPool(int count)
+    /// <param name="count">How many addresses.</param>
+    /// <param name="first">The last byte of the first one, so that processes sharing the work use distinct sources.</param>
+    public SourceAddressPool(int count, int first = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 250);
-        Addresses = Enumerable.Range(1, count).Select(i => IPAddress.Parse($"127.0.0.{i}")).ToArray();
+        ArgumentOutOfRangeException.ThrowIfLessThan(first, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count - 1, 254);
+        Addresses = Enumerable.Range(first, count).Select(i => IPAddress.Parse($"127.0.0.{i}")).ToArray();
         _invokers = Addresses.Select(a => new HttpMessageInvoker(Handler(a))).ToArray();
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AspireAgent.LoadTool.Servers;
 using AspireAgent.LoadTool.Stats;
 
@@ -80,7 +81,10 @@ internal sealed class RunResults(string scenario, IReadOnlyDictionary<string, st
             values = _values.Select(v => new { v.Metric, v.Unit, v.Variant, v.Run, v.Value }),
             table = Table(),
         };
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+        // A figure with nothing to divide by is NaN ("CPU per heartbeat" without a heartbeat): written as "NaN",
+        // which plain JSON numbers cannot be, instead of losing the whole file to an exception.
+        var options = new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(document, options));
     }
 
     private List<double> Runs(string metric, string variant) =>

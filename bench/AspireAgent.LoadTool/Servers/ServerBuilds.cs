@@ -10,6 +10,7 @@ internal static class ServerBuilds
         var relative = target switch
         {
             Target.AspireAgent => $"Web.Blazor/Host/bin/{configuration}/net10.0/Web.Blazor.dll",
+            Target.Gateway => $"Services.Socket/bin/{configuration}/net10.0/Services.Socket.dll",
             Target.SignalR => $"bench/AspireAgent.SignalRPeer/bin/{configuration}/net10.0/AspireAgent.SignalRPeer.dll",
             _ => $"bench/AspireAgent.FloorPeer/bin/{configuration}/net10.0/AspireAgent.FloorPeer.dll",
         };

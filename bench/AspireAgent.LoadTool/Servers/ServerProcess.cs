@@ -13,16 +13,20 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Queue<string> _tail = new();
     private readonly HttpClient _http;
 
-    private ServerProcess(Process process, Target target, int port)
+    private readonly int _clientPort;
+
+    private ServerProcess(Process process, Target target, int port, int clientPort)
     {
         _process = process;
         Target = target;
         BaseUri = new Uri($"http://127.0.0.1:{port}");
+        _clientPort = clientPort;
         _http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public Target Target { get; }
 
+    /// <summary>This process's own address: /alive and /metrics are read here, never on a shared port.</summary>
     public Uri BaseUri { get; }
 
     public int Pid => _process.Id;
@@ -31,8 +35,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>The WebSocket (gateway, floor) or hub (SignalR) endpoint.</summary>
     public Uri Endpoint => Target == Target.SignalR
-        ? new Uri($"http://{BaseUri.Authority}/hub")
-        : new Uri($"ws://{BaseUri.Authority}/ws");
+        ? new Uri($"http://127.0.0.1:{_clientPort}/hub")
+        : new Uri($"ws://127.0.0.1:{_clientPort}/ws");
 
     /// <summary>The last lines the server printed, for failure reports.</summary>
     public string Tail
@@ -46,8 +50,14 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <param name="sharedPort">
+    /// A port the server also listens on with other processes (<c>Gateway:ReusePort</c>): clients connect there,
+    /// while <paramref name="port"/> stays this process's own, because a scrape on the shared port would reach
+    /// whichever process the kernel picks.
+    /// </param>
     public static async Task<ServerProcess> StartAsync(
-        Target target, int port, string configuration, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+        Target target, int port, string configuration, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken,
+        int? sharedPort = null)
     {
         var dll = ServerBuilds.Path(target, configuration);
         var info = new ProcessStartInfo("dotnet")
@@ -59,7 +69,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.ArgumentList.Add(sharedPort is { } shared ? $"http://127.0.0.1:{port};http://127.0.0.1:{shared}" : $"http://127.0.0.1:{port}");
 
         // Same settings for both servers: production, quiet logs (a log line per connection would be measured too).
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -72,7 +82,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var server = new ServerProcess(process, target, port);
+        var server = new ServerProcess(process, target, port, sharedPort ?? port);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.Start();

@@ -18,7 +18,10 @@ internal static class ServerSettings
         ["Inference__Batching__MaxDelay"] = batchDelay.ToString("c", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>The same liveness cadence on both: gateway pings (fixed) and SignalR keep-alives every <paramref name="interval"/>.</summary>
+    /// <summary>
+    /// The same liveness cadence and the same tolerance on both: gateway pings (fixed) and SignalR keep-alives
+    /// every <paramref name="interval"/>, and either server drops a peer silent for 2 × interval + 10 s.
+    /// </summary>
     public static Dictionary<string, string> Heartbeat(TimeSpan interval) => new()
     {
         ["Gateway__Heartbeat__Strategy"] = "Fixed",
@@ -26,12 +29,24 @@ internal static class ServerSettings
         ["Gateway__Heartbeat__Interval"] = interval.ToString("c", CultureInfo.InvariantCulture),
         ["Gateway__Heartbeat__MaxInterval"] = interval.ToString("c", CultureInfo.InvariantCulture),
 
-        // The gateway's ping loop sleeps until the pong deadline after each ping, so its period is
-        // max(Interval, PongTimeout): below the default 10 s interval the timeout must shrink with it.
-        ["Gateway__Heartbeat__PongTimeout"] = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, (interval * 0.8).Ticks))
-            .ToString("c", CultureInfo.InvariantCulture),
+        // SignalR closes a client it has heard nothing from for ClientTimeoutInterval; the gateway closes one that
+        // has not answered a ping within PongTimeout, and its last word was the previous pong, one interval before
+        // the ping. So interval + PongTimeout = ClientTimeoutInterval is the same silence allowed on both. (It was
+        // min(10 s, 0.8 × interval): at 100,000 connections, client processes starved of CPU answered late and the
+        // gateway alone closed 4,193 of them with 4001.) An answered ping does not delay the next one.
+        ["Gateway__Heartbeat__PongTimeout"] = (ClientTimeout(interval) - interval).ToString("c", CultureInfo.InvariantCulture),
         ["Peer__KeepAliveInterval"] = interval.ToString("c", CultureInfo.InvariantCulture),
-        ["Peer__ClientTimeoutInterval"] = (interval * 2 + TimeSpan.FromSeconds(10)).ToString("c", CultureInfo.InvariantCulture),
+        ["Peer__ClientTimeoutInterval"] = ClientTimeout(interval).ToString("c", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>SignalR's defaults (keep-alive 15 s, client timeout 30 s) scaled to the interval: 2 × interval, plus 10 s of slack.</summary>
+    public static TimeSpan ClientTimeout(TimeSpan interval) => interval * 2 + TimeSpan.FromSeconds(10);
+
+    /// <summary>Gateway processes that share one port (<c>Gateway:ReusePort</c>), each with its own node name.</summary>
+    public static Dictionary<string, string> SharedPort(int node) => new()
+    {
+        ["Gateway__ReusePort"] = "true",
+        ["Gateway__NodeId"] = $"gateway-{node}",
     };
 
     /// <summary>Adds the <c>--server-env KEY=VALUE,…</c> overrides, last, so they win.</summary>

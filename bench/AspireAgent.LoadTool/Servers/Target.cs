@@ -11,22 +11,27 @@ internal enum Target
 
     /// <summary>The floor: the least a Kestrel WebSocket app holds per idle connection (bench/AspireAgent.FloorPeer).</summary>
     Floor,
+
+    /// <summary>The gateway alone (Services.Socket) on its in-memory bus, no worker: idle connections only (scale).</summary>
+    Gateway,
 }
 
 internal static class TargetNames
 {
     public static Target Parse(string name) => name.ToLowerInvariant() switch
     {
-        "aspireagent" or "gateway" => Target.AspireAgent,
+        "aspireagent" => Target.AspireAgent,
+        "gateway" => Target.Gateway,
         "signalr" => Target.SignalR,
         "floor" => Target.Floor,
-        _ => throw new ArgumentException($"Unknown target '{name}': aspireagent, signalr or floor (connections only)."),
+        _ => throw new ArgumentException($"Unknown target '{name}': aspireagent, signalr, floor or gateway (the last two idle connections only)."),
     };
 
     public static string Name(this Target target) => target switch
     {
         Target.AspireAgent => "aspireagent",
         Target.SignalR => "signalr",
+        Target.Gateway => "gateway",
         _ => "floor",
     };
 }

@@ -38,7 +38,7 @@ internal static class ConnectionsScenario
             ["heartbeat"] = $"{interval.TotalSeconds} s",
             ["hold"] = $"{hold.TotalSeconds} s",
             ["encoding"] = common.Encoding.ToString(),
-        });
+        }, first: common.Targets.Contains(Target.Gateway) && !common.Targets.Contains(Target.AspireAgent) ? "gateway" : "aspireagent");
         using var pool = new SourceAddressPool(sources);
         foreach (var (run, target) in common.Schedule())
         {
@@ -115,7 +115,10 @@ internal static class ConnectionsScenario
             results.Add("RSS per connection", "KiB", target, run, (after.RssBytes - idle1.RssBytes) / 1024.0 / Math.Max(1, open));
             results.Add("GC heap per connection", "KiB", target, run,
                 (ServerMemory.HeapAfterLastGc(scrape) - ServerMemory.HeapAfterLastGc(emptyScrape)) / 1024.0 / Math.Max(1, open));
+            results.Add("GC committed per connection", "KiB", target, run,
+                (ServerMemory.GcCommitted(scrape) - ServerMemory.GcCommitted(emptyScrape)) / 1024.0 / Math.Max(1, open));
             results.Add("process RSS", "MiB", target, run, after.RssBytes / 1048576.0);
+            results.Add("threads", "", target, run, after.Threads);
             results.Add("server CPU while idle-connected", "% of a core", target, run, cores * 100);
             results.Add("server pings received by clients", "/s", target, run, pings / hold.TotalSeconds);
             results.Add("CPU per heartbeat", "µs", target, run, pings == 0 ? double.NaN : heartbeatCpu / pings * 1e6);

@@ -82,7 +82,7 @@ internal sealed class IdleAgentConnection : IIdleConnection
         {
             if (!Stopping)
             {
-                _counters.Close($"{_socket.CloseStatus?.ToString() ?? "no close frame"}: {ex.Message}");
+                _counters.Close((int?)_socket.CloseStatus, $"{_socket.CloseStatus?.ToString() ?? "no close frame"}: {ex.Message}");
             }
         }
     }

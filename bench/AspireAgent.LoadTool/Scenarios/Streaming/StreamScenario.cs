@@ -25,9 +25,9 @@ internal static class StreamScenario
         var batchDelay = TimeSpan.FromMilliseconds(args.Double("batch-delay-ms", 15));
         var maxAnswers = args.Int("max-answers", 10_000);
         args.ThrowOnUnknown();
-        if (common.Targets.Contains(Target.Floor))
+        if (common.Targets.Contains(Target.Floor) || common.Targets.Contains(Target.Gateway))
         {
-            throw new ArgumentException("The floor only holds idle connections: use it with the connections scenario.");
+            throw new ArgumentException("The floor and the gateway alone (no worker) only hold idle connections: use them with connections or scale.");
         }
 
         var results = new RunResults("stream", new Dictionary<string, string>
