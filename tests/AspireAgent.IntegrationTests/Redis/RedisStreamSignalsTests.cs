@@ -12,10 +12,16 @@ public sealed class RedisStreamSignalsTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var gateway = await BusNode.StartAsync(redis);
+        var real = (await StreamEvents.CreateAsync(gateway.Streams)).StreamId;
+        await using var watch = await gateway.Signals.WatchAsync(real, _test);
 
         await gateway.Signals.AcknowledgeAsync("s_gone", 3, _test);
-        await gateway.Signals.InterruptAsync("s_gone", _test); // awaited, and after the ack on the same connection
+        await gateway.Signals.AcknowledgeAsync(real, 1, _test);
+        // Acknowledgements are queued and sent in order: once the one after it arrived, the first was written.
+        await watch.WaitForCreditAsync(2, window: 1, _test).AsTask().WaitAsync(TimeSpan.FromSeconds(5), _test);
+        await gateway.Signals.InterruptAsync("s_gone", _test); // awaited, and after the acks on the same connection
 
-        Assert.Equal(":0", await redis.CommandAsync("DBSIZE"));
+        Assert.Equal("*0", await redis.CommandAsync("KEYS", "*s_gone*"));
+        Assert.Equal(":1", await redis.CommandAsync("DBSIZE")); // the real stream's meta
     }
 }
