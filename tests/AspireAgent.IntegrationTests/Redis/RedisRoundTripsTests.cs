@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using AspireAgent.Bus;
+using AspireAgent.IntegrationTests.Inference;
+using AspireAgent.IntegrationTests.Redis.Infrastructure;
+using AspireAgent.IntegrationTests.ScaleOut;
+using AspireAgent.Protocol;
+
+namespace AspireAgent.IntegrationTests.Redis;
+
+/// <summary>
+/// What a chunk costs Redis: answers of a real worker (the simulated model, one token per chunk) relayed by
+/// another node that reads them live and acknowledges every chunk, as the gateway does for a client that leaves
+/// flow control to it. The figure is the rise of <c>INFO commandstats</c> (every command, those the scripts run
+/// included) per chunk, housekeeping (INFO, PING, CLIENT, CONFIG…) left out. Per chunk, one append is a script
+/// call with its HMGET, XADD, HSET and PUBLISH, and one acknowledgement a script call with its HGET, HSET and
+/// PUBLISH: 9 commands when nothing is coalesced; batches and coalesced acknowledgements share all but the XADD.
+/// Run: <c>dotnet test tests/AspireAgent.IntegrationTests --filter "FullyQualifiedName~RedisRoundTrips" --logger "console;verbosity=detailed"</c>
+/// </summary>
+[Collection(ScaleOutCollection.Name)]
+public sealed class RedisRoundTripsTests
+{
+    private const int Answers = 20;
+    private const int Tokens = 200;
+
+    private static readonly HashSet<string> Housekeeping = new(StringComparer.Ordinal)
+    {
+        "info", "ping", "echo", "client", "config", "cluster", "hello", "command", "role", "sentinel",
+    };
+
+    private readonly CancellationToken _test = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_fast_model_costs_far_fewer_redis_commands_per_chunk_than_one_append_and_one_ack_each()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = redis.ConnectionString,
+            ["Bus:Redis:ReaderCatchUpInterval"] = "00:10:00",
+            ["Inference:Simulated:TokensPerSecond"] = "2000",
+            ["Inference:Simulated:TokenCount"] = Tokens.ToString(CultureInfo.InvariantCulture),
+            ["Inference:Batching:MaxChars"] = "1",
+            ["Inference:Concurrency"] = Answers.ToString(CultureInfo.InvariantCulture),
+        };
+        await using var worker = await InferenceTestHost.StartAsync(settings, _test);
+        await using var relay = await BusNode.StartAsync(redis, settings);
+        await RelayAsync(worker, relay); // scripts loaded, connections and subscriptions warm
+
+        var before = await CommandStatsAsync(redis);
+        var chunks = (await Task.WhenAll(Enumerable.Range(0, Answers).Select(_ => RelayAsync(worker, relay)))).Sum();
+        var after = await CommandStatsAsync(redis);
+
+        var used = after.Select(c => (c.Key, Calls: c.Value - before.GetValueOrDefault(c.Key))).Where(c => c.Calls > 0).OrderByDescending(c => c.Calls).ToList();
+        var perChunk = used.Where(c => !Housekeeping.Contains(c.Key)).Sum(c => c.Calls) / (double)chunks;
+        var report = string.Create(CultureInfo.InvariantCulture,
+            $"{Answers} answers x {Tokens} chunks: {perChunk:0.00} Redis commands per chunk ({string.Join(", ", used.Select(c => $"{c.Key} {c.Calls / (double)chunks:0.00}"))})");
+        TestContext.Current.TestOutputHelper?.WriteLine(report);
+        Console.WriteLine(report);
+
+        Assert.Equal(Answers * Tokens, chunks);
+        // One append and one acknowledgement per chunk, nothing shared, would be 9 (plus the answers' own few).
+        Assert.True(perChunk < 7, report);
+    }
+
+    // One answer, read live on the relay node and acknowledged chunk by chunk; the chunk count.
+    private async Task<int> RelayAsync(InferenceTestHost worker, BusNode relay)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_test);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        var request = await worker.AskAsync("How many round trips does a chunk cost?", deadline.Token);
+        var events = new List<AgentMessage>();
+        await foreach (var message in relay.Streams.ReadAsync(request.StreamId, StreamPosition.Beginning, deadline.Token))
+        {
+            events.Add(message);
+            if (message is AssistantChunk chunk)
+            {
+                await relay.Signals.AcknowledgeAsync(request.StreamId, chunk.Seq, deadline.Token);
+            }
+        }
+
+        return new Answer(events).Chunks.Count;
+    }
+
+    /// <summary>Calls per command since the server started, from <c>INFO commandstats</c> (a bulk reply).</summary>
+    private static async Task<Dictionary<string, long>> CommandStatsAsync(RedisServer redis)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", redis.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync("*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n"u8.ToArray());
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var header = await reader.ReadLineAsync() ?? string.Empty;
+        var length = int.Parse(header.AsSpan(1), CultureInfo.InvariantCulture);
+        var body = new char[length];
+        for (var read = 0; read < length;)
+        {
+            read += await reader.ReadAsync(body.AsMemory(read));
+        }
+
+        var calls = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in new string(body).Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            // cmdstat_evalsha:calls=12,usec=…
+            if (line.StartsWith("cmdstat_", StringComparison.Ordinal) && line.IndexOf(":calls=", StringComparison.Ordinal) is > 0 and var colon)
+            {
+                var count = line[(colon + 7)..].Split(',')[0];
+                calls[line[8..colon]] = long.Parse(count, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return calls;
+    }
+}
