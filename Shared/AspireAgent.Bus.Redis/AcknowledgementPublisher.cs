@@ -31,7 +31,20 @@ internal sealed partial class AcknowledgementPublisher(RedisConnection redis, IL
 
     /// <summary>Queues an acknowledgement; completes once it is queued, not once Redis has it.</summary>
     public ValueTask QueueAsync(string streamId, long seq, CancellationToken cancellationToken) =>
-        _queue.Writer.WriteAsync((streamId, seq), cancellationToken);
+        _queue.Writer.TryWrite((streamId, seq)) ? ValueTask.CompletedTask : WaitToQueueAsync(streamId, seq, cancellationToken);
+
+    private async ValueTask WaitToQueueAsync(string streamId, long seq, CancellationToken cancellationToken)
+    {
+        while (await _queue.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (_queue.Writer.TryWrite((streamId, seq)))
+            {
+                return;
+            }
+        }
+
+        // The publisher has stopped: so is the process, and the relay that acknowledges; the ack is moot.
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
-using System.Text;
 using AspireAgent.Bus;
 using AspireAgent.IntegrationTests.Inference;
 using AspireAgent.IntegrationTests.Redis.Infrastructure;
@@ -55,9 +53,9 @@ public sealed class RedisRoundTripsTests
         await using var relay = await BusNode.StartAsync(redis, settings);
         await RelayAsync(worker, relay); // scripts loaded, connections and subscriptions warm
 
-        var before = await CommandStatsAsync(redis);
+        var before = await CommandStats.ReadAsync(redis);
         var chunks = (await Task.WhenAll(Enumerable.Range(0, Answers).Select(_ => RelayAsync(worker, relay)))).Sum();
-        var after = await CommandStatsAsync(redis);
+        var after = await CommandStats.ReadAsync(redis);
 
         var used = after.Select(c => (c.Key, Calls: c.Value - before.GetValueOrDefault(c.Key))).Where(c => c.Calls > 0).OrderByDescending(c => c.Calls).ToList();
         var perChunk = used.Where(c => !Housekeeping.Contains(c.Key)).Sum(c => c.Calls) / (double)chunks;
@@ -87,35 +85,5 @@ public sealed class RedisRoundTripsTests
         }
 
         return new Answer(events).Chunks.Count;
-    }
-
-    /// <summary>Calls per command since the server started, from <c>INFO commandstats</c> (a bulk reply).</summary>
-    private static async Task<Dictionary<string, long>> CommandStatsAsync(RedisServer redis)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", redis.Port);
-        var stream = client.GetStream();
-        await stream.WriteAsync("*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n"u8.ToArray());
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        var header = await reader.ReadLineAsync() ?? string.Empty;
-        var length = int.Parse(header.AsSpan(1), CultureInfo.InvariantCulture);
-        var body = new char[length];
-        for (var read = 0; read < length;)
-        {
-            read += await reader.ReadAsync(body.AsMemory(read));
-        }
-
-        var calls = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in new string(body).Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
-        {
-            // cmdstat_evalsha:calls=12,usec=…
-            if (line.StartsWith("cmdstat_", StringComparison.Ordinal) && line.IndexOf(":calls=", StringComparison.Ordinal) is > 0 and var colon)
-            {
-                var count = line[(colon + 7)..].Split(',')[0];
-                calls[line[8..colon]] = long.Parse(count, CultureInfo.InvariantCulture);
-            }
-        }
-
-        return calls;
     }
 }

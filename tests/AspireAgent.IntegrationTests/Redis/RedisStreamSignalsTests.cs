@@ -2,7 +2,10 @@ using AspireAgent.IntegrationTests.Redis.Infrastructure;
 
 namespace AspireAgent.IntegrationTests.Redis;
 
-/// <summary>Signals through Redis leave nothing behind for streams that are gone; the rules are in StreamSignalsContract.</summary>
+/// <summary>
+/// Signals through Redis leave nothing behind for streams that are gone, and acknowledgements are coalesced;
+/// the rules are in StreamSignalsContract.
+/// </summary>
 public sealed class RedisStreamSignalsTests
 {
     private readonly CancellationToken _test = TestContext.Current.CancellationToken;
@@ -23,5 +26,32 @@ public sealed class RedisStreamSignalsTests
 
         Assert.Equal("*0", await redis.CommandAsync("KEYS", "*s_gone*"));
         Assert.Equal(":1", await redis.CommandAsync("DBSIZE")); // the real stream's meta
+    }
+
+    [Fact]
+    public async Task Acknowledgements_queued_faster_than_redis_answers_are_coalesced_into_the_highest_per_stream()
+    {
+        const int Acks = 1000;
+        await using var redis = await RedisServer.StartAsync();
+        await using var gateway = await BusNode.StartAsync(redis);
+        await using var worker = await BusNode.StartAsync(redis);
+        var ids = new[] { (await StreamEvents.CreateAsync(gateway.Streams)).StreamId, (await StreamEvents.CreateAsync(gateway.Streams)).StreamId };
+        await using var first = await worker.Signals.WatchAsync(ids[0], _test);
+        await using var second = await worker.Signals.WatchAsync(ids[1], _test);
+        var before = await CommandStats.ReadAsync(redis);
+
+        for (var seq = 0; seq < Acks; seq++)
+        {
+            await gateway.Signals.AcknowledgeAsync(ids[seq % 2], seq, _test);
+        }
+
+        // The producers get the highest acknowledgement of their stream, as if each had been sent.
+        await first.WaitForCreditAsync(Acks - 1, window: 1, _test).AsTask().WaitAsync(TimeSpan.FromSeconds(5), _test);
+        await second.WaitForCreditAsync(Acks, window: 1, _test).AsTask().WaitAsync(TimeSpan.FromSeconds(5), _test);
+        Assert.Equal((Acks - 2, Acks - 1), (first.Acknowledged, second.Acknowledged));
+        var after = await CommandStats.ReadAsync(redis);
+        var scripts = new[] { "eval", "evalsha" }.Sum(command => after.GetValueOrDefault(command) - before.GetValueOrDefault(command));
+        // One script call per stream per batch: a handful of batches, not one call per acknowledgement.
+        Assert.InRange(scripts, 2, Acks / 10);
     }
 }
