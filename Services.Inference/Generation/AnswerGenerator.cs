@@ -67,7 +67,8 @@ internal sealed partial class AnswerGenerator(
                 return;
             }
 
-            var writer = new AnswerStreamWriter(
+            // Disposed per attempt: a failed attempt leaves no append in flight behind it.
+            await using var writer = new AnswerStreamWriter(
                 streams, producer, request, busOptions.Value.MaxChunksPerStream, busOptions.Value.MaxBytesPerStream, time);
             var done = producer.Attempt > options.Value.MaxAttempts
                 ? await GiveUpAsync(writer, abandonToken).ConfigureAwait(false)
@@ -212,6 +213,8 @@ internal sealed partial class AnswerGenerator(
             LogStopped(request.StreamId, run.Cause, reason);
         }
 
+        // The turn records only text that is in the stream: the chunks still queued land first.
+        await writer.FlushAsync().ConfigureAwait(false);
         var usage = UsageCalculator.Compute(request, outcome.Usage, outcome.FirstTokenAt, writer.Content, time.GetUtcNow());
         await CompleteTurnAsync(request, writer.Content, abandonToken).ConfigureAwait(false);
         return await writer.EndAsync(reason, usage, abandonToken).ConfigureAwait(false);

@@ -15,11 +15,25 @@ namespace AspireAgent.Inference.Generation;
 /// unknown outcome. The writer then renews its handle, which fences out any late copy of that write, reads
 /// from the stream whether it landed, and goes on: the answer continues without a reset. Only if that fails
 /// too does the failure reach the generator, which starts a new attempt.
+/// <para>
+/// Chunks are pipelined: <see cref="AppendAsync"/> returns once the chunk is queued, at most one append is in
+/// flight, and the chunks that queue meanwhile go as one batch (up to <see cref="MaxBatch"/>), so a model
+/// faster than the bus's round trip costs one bus write per round trip rather than one per chunk. A failed
+/// append surfaces from the next call (or from <see cref="FlushAsync"/>), as it would have from its own.
+/// </para>
 /// </remarks>
 internal sealed class AnswerStreamWriter(
     IStreamStore streams, StreamProducer producer, ChatRequest request, int maxChunks, long maxBytes, TimeProvider time)
+    : IAsyncDisposable
 {
+    /// <summary>The most chunks one bus write carries; more waiting means the bus is far behind, and the caller waits.</summary>
+    public const int MaxBatch = 64;
+
+    private readonly Lock _gate = new();
+    private readonly List<AgentMessage> _queued = [];
     private readonly StringBuilder _content = new();
+    private Task _inFlight = Task.CompletedTask;
+    private bool _draining;
     private StreamProducer _producer = producer;
     private long _textBytes;
 
@@ -64,24 +78,103 @@ internal sealed class AnswerStreamWriter(
                 Simulated = simulated,
                 ReplyTo = request.UserMessageId,
             };
-            await WriteAsync(start, landed: state => state.Started, cancellationToken).ConfigureAwait(false);
+            await WriteAsync([start], landed: state => state.Started, cancellationToken).ConfigureAwait(false);
         }
         else if (_producer.NextSeq > 0)
         {
             // Whether a reset landed cannot be read back; writing it twice only clears the client twice.
             var reset = StreamReset.Create(request.StreamId, _producer.NextSeq, _producer.Attempt, Now());
-            await WriteAsync(reset, landed: _ => false, cancellationToken).ConfigureAwait(false);
+            await WriteAsync([reset], landed: _ => false, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Queues the next chunk and starts writing it unless an append is in flight already.</summary>
+    /// <exception cref="Exception">An earlier append failed (fenced, refused, or lost and not recovered).</exception>
     public async ValueTask AppendAsync(string delta, CancellationToken cancellationToken)
     {
-        var seq = ChunkCount;
-        var chunk = new AssistantChunk { Id = MessageIds.New(), Timestamp = Now(), StreamId = request.StreamId, Seq = seq, Delta = delta };
-        await WriteAsync(chunk, landed: state => state.NextSeq > seq, cancellationToken).ConfigureAwait(false);
+        var inFlight = Volatile.Read(ref _inFlight);
+        if (inFlight.IsFaulted || inFlight.IsCanceled)
+        {
+            await inFlight.ConfigureAwait(false);
+        }
+
+        var chunk = new AssistantChunk { Id = MessageIds.New(), Timestamp = Now(), StreamId = request.StreamId, Seq = ChunkCount, Delta = delta };
         _content.Append(delta);
         _textBytes += Encoding.UTF8.GetByteCount(delta);
         ChunkCount++;
+        bool start, full;
+        lock (_gate)
+        {
+            _queued.Add(chunk);
+            start = !_draining;
+            _draining = true;
+            full = _queued.Count >= MaxBatch;
+        }
+
+        if (start)
+        {
+            inFlight = DrainAsync(cancellationToken);
+            Volatile.Write(ref _inFlight, inFlight);
+        }
+
+        if (full)
+        {
+            // The bus is a whole batch behind: wait for it rather than queue without bound.
+            await inFlight.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completes once every queued chunk is in the stream; throws what failed.</summary>
+    public async ValueTask FlushAsync() => await Volatile.Read(ref _inFlight).ConfigureAwait(false);
+
+    /// <summary>Waits for the append in flight, whatever its outcome: an abandoned attempt leaves no write behind it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Surfaced to the attempt already, or the attempt failed for another reason and is over anyway.
+        }
+    }
+
+    // Writes the queue in batches until it is empty; only one runs at a time (_draining).
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                List<AgentMessage> batch;
+                lock (_gate)
+                {
+                    if (_queued.Count == 0)
+                    {
+                        _draining = false;
+                        return;
+                    }
+
+                    var count = Math.Min(_queued.Count, MaxBatch);
+                    batch = _queued.GetRange(0, count);
+                    _queued.RemoveRange(0, count);
+                }
+
+                var last = ((AssistantChunk)batch[^1]).Seq;
+                await WriteAsync(batch, landed: state => state.NextSeq > last, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // The attempt is over: what is queued will never be written, and no new drain may start.
+            lock (_gate)
+            {
+                _queued.Clear();
+            }
+
+            throw;
+        }
     }
 
     /// <summary>The end: <c>chunkCount</c> counts every chunk of the stream, so the last seq stays <c>chunkCount - 1</c>.</summary>
@@ -97,15 +190,16 @@ internal sealed class AnswerStreamWriter(
             FinishReason = reason,
             ChunkCount = ChunkCount,
         };
-        await WriteAsync(end, landed: state => state.End is not null, cancellationToken).ConfigureAwait(false);
+        await FlushAsync().ConfigureAwait(false);
+        await WriteAsync([end], landed: state => state.End is not null, cancellationToken).ConfigureAwait(false);
         return end;
     }
 
-    private async ValueTask WriteAsync(AgentMessage message, Func<StreamProducer, bool> landed, CancellationToken cancellationToken)
+    private async ValueTask WriteAsync(IReadOnlyList<AgentMessage> messages, Func<StreamProducer, bool> landed, CancellationToken cancellationToken)
     {
         try
         {
-            await streams.AppendAsync(_producer, message, cancellationToken).ConfigureAwait(false);
+            await AppendToStreamAsync(messages, cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (Exception exception) when (OutcomeUnknown(exception, cancellationToken))
@@ -113,15 +207,21 @@ internal sealed class AnswerStreamWriter(
         }
 
         // Only this handle could write since its last successful write, so the stream's state after the renewal
-        // says exactly whether the lost write landed. (A takeover meanwhile makes the renewal fail as fenced.)
+        // says exactly whether the lost write landed (a batch lands whole or not at all). A takeover meanwhile
+        // makes the renewal fail as fenced.
         var state = await streams.RenewAsync(_producer, cancellationToken).ConfigureAwait(false);
         _producer = state;
         RecoveredWrites++;
         if (!landed(state))
         {
-            await streams.AppendAsync(_producer, message, cancellationToken).ConfigureAwait(false);
+            await AppendToStreamAsync(messages, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private ValueTask AppendToStreamAsync(IReadOnlyList<AgentMessage> messages, CancellationToken cancellationToken) =>
+        messages.Count == 1
+            ? streams.AppendAsync(_producer, messages[0], cancellationToken)
+            : streams.AppendBatchAsync(_producer, messages, cancellationToken);
 
     // The stream's own refusals are answers, not lost writes; cancellation is the caller's.
     private static bool OutcomeUnknown(Exception exception, CancellationToken cancellationToken) =>

@@ -56,6 +56,7 @@ public sealed class RedisBusOptions
     /// <summary>
     /// How long a live reader waits without any notification before it checks the stream itself. Pub/sub is
     /// at-most-once; this bounds the delay a lost notification can cause (a reconnection triggers the check at once).
+    /// A safety net, not polling: a stream that keeps streaming never triggers it.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan ReaderCatchUpInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -72,7 +73,7 @@ public sealed class RedisBusOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan OpenStreamTimeToLive { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Events read from the stream per round trip when a reader catches up.</summary>
+    /// <summary>Events read from the log per round trip when a reader reads it (from its position, or after a gap).</summary>
     [Range(1, 10_000)]
     public int ReadBatchSize { get; set; } = 256;
 }

@@ -7,8 +7,9 @@ namespace AspireAgent.Bus.Redis;
 
 /// <summary>
 /// Reads a stream from any position, then follows it live. Live events come by pub/sub, in the same
-/// notification that the append script publishes (one hop, no polling); the Redis stream is the durable log
-/// that fills any gap. The reader subscribes first and reads the log second, so nothing published in
+/// notification that the append script publishes (one hop, no polling; one notification per batch of
+/// appended events); the Redis stream is the durable log that fills any gap, read up to
+/// <see cref="RedisBusOptions.ReadBatchSize"/> events per round trip. The reader subscribes first and reads the log second, so nothing published in
 /// between is lost; it then takes a notification only when its id follows the last event delivered, and
 /// otherwise catches up from the log: never a gap, never a duplicate.
 /// </summary>
@@ -44,29 +45,41 @@ internal sealed class RedisStreamReader(
             }
 
             // Live until something may have been missed: a gap, an overflow, a reconnection, or a long silence.
+            // Each notification carries its events, so a relay in step with the producer reads nothing.
             while (true)
             {
                 var item = await feed.NextAsync(settings.ReaderCatchUpInterval, time, cancellationToken).ConfigureAwait(false);
-                if (item.IsCatchUp || !EventCodec.TryDecodeNotification(item.Payload, out var id, out var message))
+                batch.Clear();
+                if (item.IsCatchUp || !EventCodec.TryDecodeNotification(item.Payload, batch))
                 {
                     break;
                 }
 
-                if (id <= cursor)
+                var gap = false;
+                foreach (var (id, message) in batch)
                 {
-                    continue;
+                    if (id <= cursor)
+                    {
+                        continue;
+                    }
+
+                    if (!id.Follows(cursor))
+                    {
+                        gap = true;
+                        break;
+                    }
+
+                    cursor = id;
+                    yield return message;
+                    if (message is AssistantEnd)
+                    {
+                        yield break;
+                    }
                 }
 
-                if (!id.Follows(cursor))
+                if (gap)
                 {
                     break;
-                }
-
-                cursor = id;
-                yield return message!;
-                if (message is AssistantEnd)
-                {
-                    yield break;
                 }
             }
         }

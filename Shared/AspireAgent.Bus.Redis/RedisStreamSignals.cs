@@ -1,5 +1,4 @@
 using System.Globalization;
-using StackExchange.Redis;
 
 namespace AspireAgent.Bus.Redis;
 
@@ -7,16 +6,12 @@ namespace AspireAgent.Bus.Redis;
 /// Stream signals across processes: the gateway node relaying a stream and the worker producing it are
 /// usually not the same process, so acknowledgements and interrupts go through Redis to the producer's watch.
 /// </summary>
-internal sealed class RedisStreamSignals(RedisConnection redis) : IStreamSignals
+internal sealed class RedisStreamSignals(RedisConnection redis, AcknowledgementPublisher acknowledgements) : IStreamSignals
 {
-    public async ValueTask AcknowledgeAsync(string streamId, long seq, CancellationToken cancellationToken) =>
-        // Fire and forget: acknowledgements only ever move forward, so a lost one is made good by the next,
-        // and the gateway's writer should not wait a Redis round trip per chunk.
-        await redis.Database.ScriptEvaluateAsync(
-            SignalScripts.Acknowledge,
-            [redis.Keys.StreamMeta(streamId)],
-            [seq, redis.Keys.StreamSignals(streamId).ToString(), redis.Keys.StreamPublish],
-            CommandFlags.FireAndForget).ConfigureAwait(false);
+    // Queued, not sent: the publisher coalesces them per stream, and the gateway's relay should not wait a Redis
+    // round trip per chunk. Acknowledgements only ever move forward, so a lost one is made good by the next.
+    public ValueTask AcknowledgeAsync(string streamId, long seq, CancellationToken cancellationToken) =>
+        acknowledgements.QueueAsync(streamId, seq, cancellationToken);
 
     public async ValueTask InterruptAsync(string streamId, CancellationToken cancellationToken) =>
         await redis.Database.ScriptEvaluateAsync(

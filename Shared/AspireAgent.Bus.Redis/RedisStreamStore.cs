@@ -49,10 +49,13 @@ internal sealed class RedisStreamStore(
     }
 
     public ValueTask AppendAsync(string streamId, AgentMessage message, CancellationToken cancellationToken) =>
-        AppendCoreAsync(streamId, epoch: null, message, cancellationToken);
+        AppendCoreAsync(streamId, epoch: null, [message], cancellationToken);
 
     public ValueTask AppendAsync(StreamProducer producer, AgentMessage message, CancellationToken cancellationToken) =>
-        AppendCoreAsync(producer.StreamId, producer.Epoch, message, cancellationToken);
+        AppendCoreAsync(producer.StreamId, producer.Epoch, [message], cancellationToken);
+
+    public ValueTask AppendBatchAsync(StreamProducer producer, IReadOnlyList<AgentMessage> messages, CancellationToken cancellationToken) =>
+        messages.Count == 0 ? ValueTask.CompletedTask : AppendCoreAsync(producer.StreamId, producer.Epoch, messages, cancellationToken);
 
     public ValueTask<StreamProducer> AcquireAsync(string streamId, CancellationToken cancellationToken) =>
         AcquireCoreAsync(streamId, renewing: null, cancellationToken);
@@ -93,34 +96,41 @@ internal sealed class RedisStreamStore(
         };
     }
 
-    private async ValueTask AppendCoreAsync(string streamId, long? epoch, AgentMessage message, CancellationToken cancellationToken)
+    // One script call for the whole batch: one round trip, one notification, and all or nothing.
+    private async ValueTask AppendCoreAsync(
+        string streamId, long? epoch, IReadOnlyList<AgentMessage> messages, CancellationToken cancellationToken)
     {
-        var (kind, seq) = message switch
+        var bus = busOptions.Value;
+        var args = new RedisValue[8 + messages.Count * 4];
+        args[0] = epoch?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
+        args[1] = Keys.StreamLive(streamId).ToString();
+        args[2] = Milliseconds(bus.StreamRetention);
+        args[3] = bus.MaxChunksPerStream;
+        args[4] = time.GetUtcNow().ToUnixTimeMilliseconds();
+        args[5] = Milliseconds(options.Value.OpenStreamTimeToLive);
+        args[6] = bus.MaxBytesPerStream;
+        args[7] = Keys.StreamPublish;
+        for (var i = 0; i < messages.Count; i++)
         {
-            AssistantStart => ("s", 0L),
-            AssistantChunk chunk => ("c", chunk.Seq),
-            AssistantEnd => ("e", 0L),
-            _ when StreamReset.TryRead(message, out var next) => ("r", next),
-            _ => throw new InvalidOperationException($"A stream holds no '{message.Type}' events."),
-        };
+            var message = messages[i];
+            var (kind, seq) = message switch
+            {
+                AssistantStart => ("s", 0L),
+                AssistantChunk chunk => ("c", chunk.Seq),
+                AssistantEnd => ("e", 0L),
+                _ when StreamReset.TryRead(message, out var next) => ("r", next),
+                _ => throw new InvalidOperationException($"A stream holds no '{message.Type}' events."),
+            };
+            var at = 8 + i * 4;
+            args[at] = kind;
+            args[at + 1] = seq;
+            args[at + 2] = message is AssistantChunk text ? System.Text.Encoding.UTF8.GetByteCount(text.Delta) : 0;
+            args[at + 3] = EventCodec.Encode(message);
+        }
 
         var outcome = (string?)await redis.Database.ScriptEvaluateAsync(
-            StreamScripts.Append,
-            [Keys.StreamMeta(streamId), Keys.StreamEvents(streamId)],
-            [
-                epoch?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-                kind,
-                seq,
-                EventCodec.Encode(message),
-                Keys.StreamLive(streamId).ToString(),
-                Milliseconds(busOptions.Value.StreamRetention),
-                busOptions.Value.MaxChunksPerStream,
-                time.GetUtcNow().ToUnixTimeMilliseconds(),
-                Milliseconds(options.Value.OpenStreamTimeToLive),
-                message is AssistantChunk text ? System.Text.Encoding.UTF8.GetByteCount(text.Delta) : 0,
-                busOptions.Value.MaxBytesPerStream,
-                Keys.StreamPublish,
-            ]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            StreamScripts.Append, [Keys.StreamMeta(streamId), Keys.StreamEvents(streamId)], args)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
 
         switch (outcome)
         {
@@ -136,12 +146,12 @@ internal sealed class RedisStreamStore(
                 throw new InvalidOperationException(
                     $"Stream '{streamId}' reached its limit of {busOptions.Value.MaxChunksPerStream} chunks or {busOptions.Value.MaxBytesPerStream} bytes.");
             default:
-                throw new InvalidOperationException($"Stream '{streamId}' does not accept {Describe(message)} now ({outcome}).");
+                throw new InvalidOperationException($"Stream '{streamId}' does not accept {Describe(messages)} now ({outcome}).");
         }
     }
 
     private static long Milliseconds(TimeSpan span) => (long)span.TotalMilliseconds;
 
-    private static string Describe(AgentMessage message) =>
-        message is AssistantChunk chunk ? $"chunk seq {chunk.Seq}" : message.Type;
+    private static string Describe(IReadOnlyList<AgentMessage> messages) =>
+        string.Join(", ", messages.Select(message => message is AssistantChunk chunk ? $"chunk seq {chunk.Seq}" : message.Type));
 }

@@ -16,10 +16,11 @@ internal static class StreamScripts
         """;
 
     /// <summary>
-    /// KEYS: meta, events. ARGV: epoch ('' for an unfenced append), kind (s start, c chunk, r reset, e end),
-    /// seq, event bytes, live channel, retention (ms), max chunks, now (ms), open stream time to live (ms),
-    /// the chunk's text bytes, max text bytes, publish command (PUBLISH or SPUBLISH). Returns ok, missing,
-    /// fenced, ended, order or limit.
+    /// KEYS: meta, events. ARGV: epoch ('' for an unfenced append), live channel, retention (ms), max chunks,
+    /// now (ms), open stream time to live (ms), max text bytes, publish command (PUBLISH or SPUBLISH), then four
+    /// per event: kind (s start, c chunk, r reset, e end), seq, the chunk's text bytes, event bytes. Returns ok,
+    /// missing, fenced, ended, order or limit. Every event is checked before any is written, so a refused batch
+    /// writes nothing; the batch is then published as one notification (see <see cref="EventCodec"/>).
     /// </summary>
     public const string Append = """
         local m = redis.call('HMGET', KEYS[1], 'epoch', 'next', 'minor', 'started', 'ended', 'bytes')
@@ -29,41 +30,58 @@ internal static class StreamScripts
         local nextSeq = tonumber(m[2])
         local minor = tonumber(m[3])
         local started = m[4] == '1'
-        local kind = ARGV[2]
-        local id
-        if kind == 's' then
-            if started then return 'order' end
-            minor = minor + 1
-            id = '0-' .. minor
-            redis.call('HSET', KEYS[1], 'started', 1, 'minor', minor)
-        elseif not started then
-            return 'order'
-        elseif kind == 'c' then
-            if tonumber(ARGV[3]) ~= nextSeq then return 'order' end
-            if nextSeq >= tonumber(ARGV[7]) then return 'limit' end
-            local bytes = tonumber(m[6] or '0') + tonumber(ARGV[10])
-            if bytes > tonumber(ARGV[11]) then return 'limit' end
-            nextSeq = nextSeq + 1
-            id = string.format('%d-0', nextSeq)
-            redis.call('HSET', KEYS[1], 'next', nextSeq, 'minor', 0, 'bytes', bytes)
-        elseif kind == 'r' then
-            if tonumber(ARGV[3]) ~= nextSeq then return 'order' end
-            minor = minor + 1
-            id = string.format('%d-%d', nextSeq, minor)
-            redis.call('HSET', KEYS[1], 'minor', minor)
+        local bytes = tonumber(m[6] or '0')
+        local opened = false
+        local ended = false
+        local ids = {}
+        local count = (#ARGV - 8) / 4
+        if count == 0 then return 'ok' end
+        for i = 1, count do
+            local at = 5 + i * 4
+            local kind = ARGV[at]
+            if ended then return 'ended' end
+            if kind == 's' then
+                if started then return 'order' end
+                started = true
+                opened = true
+                minor = minor + 1
+                ids[i] = '0-' .. minor
+            elseif not started then
+                return 'order'
+            elseif kind == 'c' then
+                if tonumber(ARGV[at + 1]) ~= nextSeq then return 'order' end
+                if nextSeq >= tonumber(ARGV[4]) then return 'limit' end
+                bytes = bytes + tonumber(ARGV[at + 2])
+                if bytes > tonumber(ARGV[7]) then return 'limit' end
+                nextSeq = nextSeq + 1
+                minor = 0
+                ids[i] = string.format('%d-0', nextSeq)
+            elseif kind == 'r' then
+                if tonumber(ARGV[at + 1]) ~= nextSeq then return 'order' end
+                minor = minor + 1
+                ids[i] = string.format('%d-%d', nextSeq, minor)
+            else
+                ended = true
+                minor = minor + 1
+                ids[i] = string.format('%d-%d', nextSeq, minor)
+            end
+        end
+        local note = {'*'}
+        for i = 1, count do
+            local event = ARGV[8 + i * 4]
+            redis.call('XADD', KEYS[2], ids[i], 'm', event)
+            note[#note + 1] = ids[i] .. '|' .. #event .. '|'
+            note[#note + 1] = event
+        end
+        if ended then
+            redis.call('HSET', KEYS[1], 'started', 1, 'next', nextSeq, 'minor', minor, 'bytes', bytes, 'ended', ARGV[5])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('PEXPIRE', KEYS[2], ARGV[3])
         else
-            minor = minor + 1
-            id = string.format('%d-%d', nextSeq, minor)
-            redis.call('HSET', KEYS[1], 'minor', minor, 'ended', ARGV[8])
+            redis.call('HSET', KEYS[1], 'started', 1, 'next', nextSeq, 'minor', minor, 'bytes', bytes)
+            if opened then redis.call('PEXPIRE', KEYS[2], ARGV[6]) end
         end
-        redis.call('XADD', KEYS[2], id, 'm', ARGV[4])
-        if kind == 'e' then
-            redis.call('PEXPIRE', KEYS[1], ARGV[6])
-            redis.call('PEXPIRE', KEYS[2], ARGV[6])
-        elseif kind == 's' then
-            redis.call('PEXPIRE', KEYS[2], ARGV[9])
-        end
-        redis.call(ARGV[12], ARGV[5], id .. '|' .. ARGV[4])
+        redis.call(ARGV[8], ARGV[2], table.concat(note))
         return 'ok'
         """;
 

@@ -56,5 +56,7 @@ internal static class RedisBusRegistration
         services.AddSingleton<IAnswerQuota, RedisAnswerQuota>();
         // Also connects at start, before the first request needs Redis.
         services.AddHostedService<RedisLeaseKeeper>();
+        services.AddSingleton<AcknowledgementPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPublisher>());
     }
 }

@@ -43,6 +43,12 @@ internal sealed class MemoryStreamStore(IOptions<BusOptions> options, TimeProvid
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask AppendBatchAsync(StreamProducer producer, IReadOnlyList<AgentMessage> messages, CancellationToken cancellationToken)
+    {
+        Find(producer.StreamId).Append(messages, time.GetUtcNow(), producer.Epoch);
+        return ValueTask.CompletedTask;
+    }
+
     public async IAsyncEnumerable<AgentMessage> ReadAsync(
         string streamId, StreamPosition from, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -40,7 +40,11 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
     }
 
     /// <param name="epoch">The producer's epoch; null for an unfenced append.</param>
-    public void Append(AgentMessage message, DateTimeOffset now, long? epoch = null)
+    public void Append(AgentMessage message, DateTimeOffset now, long? epoch = null) => Append([message], now, epoch);
+
+    /// <summary>Appends every message or, when one breaks a rule, none: each is checked against the state the previous ones leave.</summary>
+    /// <param name="epoch">The producer's epoch; null for an unfenced append.</param>
+    public void Append(IReadOnlyList<AgentMessage> messages, DateTimeOffset now, long? epoch = null)
     {
         TaskCompletionSource changed;
         lock (_gate)
@@ -50,43 +54,59 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
                 throw new StreamFencedException(Info.StreamId, producer);
             }
 
-            if (Info.EndedAt is not null)
-            {
-                throw new InvalidOperationException($"Stream '{Info.StreamId}' has ended; nothing can follow its end.");
-            }
-
             var started = _events.Count > 0;
-            switch (message)
+            var nextSeq = _nextSeq;
+            var textBytes = _textBytes;
+            var endedAt = Info.EndedAt;
+            var resets = new List<long>();
+            foreach (var message in messages)
             {
-                case AssistantStart when !started:
-                    break;
-                case AssistantChunk chunk when started && chunk.Seq == _nextSeq:
-                    if (chunk.Seq >= maxChunks)
-                    {
-                        throw new InvalidOperationException($"Stream '{Info.StreamId}' reached its limit of {maxChunks} chunks.");
-                    }
+                if (endedAt is not null)
+                {
+                    throw new InvalidOperationException($"Stream '{Info.StreamId}' has ended; nothing can follow its end.");
+                }
 
-                    var bytes = System.Text.Encoding.UTF8.GetByteCount(chunk.Delta);
-                    if (_textBytes + bytes > maxBytes)
-                    {
-                        throw new InvalidOperationException($"Stream '{Info.StreamId}' reached its limit of {maxBytes} bytes.");
-                    }
+                switch (message)
+                {
+                    case AssistantStart when !started:
+                        started = true;
+                        break;
+                    case AssistantChunk chunk when started && chunk.Seq == nextSeq:
+                        if (chunk.Seq >= maxChunks)
+                        {
+                            throw new InvalidOperationException($"Stream '{Info.StreamId}' reached its limit of {maxChunks} chunks.");
+                        }
 
-                    _textBytes += bytes;
-                    _nextSeq++;
-                    break;
-                case ControlMessage when started && StreamReset.TryRead(message, out var resetSeq) && resetSeq == _nextSeq:
-                    _resets.Add(resetSeq);
-                    break;
-                case AssistantEnd when started:
-                    Info = Info with { EndedAt = now };
-                    break;
-                default:
-                    throw new InvalidOperationException(
-                        $"Stream '{Info.StreamId}' expected {(started ? $"chunk seq {_nextSeq}, a reset or the end" : "assistant.start")}, got {Describe(message)}.");
+                        textBytes += System.Text.Encoding.UTF8.GetByteCount(chunk.Delta);
+                        if (textBytes > maxBytes)
+                        {
+                            throw new InvalidOperationException($"Stream '{Info.StreamId}' reached its limit of {maxBytes} bytes.");
+                        }
+
+                        nextSeq++;
+                        break;
+                    case ControlMessage when started && StreamReset.TryRead(message, out var resetSeq) && resetSeq == nextSeq:
+                        resets.Add(resetSeq);
+                        break;
+                    case AssistantEnd when started:
+                        endedAt = now;
+                        break;
+                    default:
+                        throw new InvalidOperationException(
+                            $"Stream '{Info.StreamId}' expected {(started ? $"chunk seq {nextSeq}, a reset or the end" : "assistant.start")}, got {Describe(message)}.");
+                }
             }
 
-            _events.Add(message);
+            // Every message passed: only now does the stream change, so a refused batch leaves no trace.
+            _events.AddRange(messages);
+            _resets.AddRange(resets);
+            _nextSeq = nextSeq;
+            _textBytes = textBytes;
+            if (endedAt != Info.EndedAt)
+            {
+                Info = Info with { EndedAt = endedAt };
+            }
+
             changed = _changed;
             _changed = NewSignal();
         }

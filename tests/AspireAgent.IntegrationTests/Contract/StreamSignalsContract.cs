@@ -49,12 +49,14 @@ public abstract class StreamSignalsContract(BusTarget target)
         await using var nodes = await target.StartAsync(2);
         var id = (await StreamEvents.CreateAsync(nodes[0].Streams)).StreamId;
         await nodes[0].Signals.AcknowledgeAsync(id, 9, _test);
-        // The acknowledgement may be fire-and-forget; the interrupt, sent after it on the same connection, is awaited.
         await nodes[0].Signals.InterruptAsync(id, _test);
 
         await using var watch = await nodes[1].Signals.WatchAsync(id, _test);
 
         Assert.True(watch.Interrupted.IsCancellationRequested);
+        // An acknowledgement may be queued rather than sent when AcknowledgeAsync returns: the watch learns it
+        // from the stream's state or live, whichever comes later, and must learn it either way.
+        await watch.WaitForCreditAsync(10, window: 1, _test).AsTask().WaitAsync(Within, _test);
         Assert.Equal(9, watch.Acknowledged);
     }
 }

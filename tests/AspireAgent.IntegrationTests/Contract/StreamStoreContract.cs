@@ -75,6 +75,90 @@ public abstract class StreamStoreContract(BusTarget target)
     }
 
     [Fact]
+    public async Task A_batch_lands_in_order_with_contiguous_seqs_and_a_live_reader_on_another_node_gets_all_of_it()
+    {
+        await using var nodes = await target.StartAsync(2);
+        var (writer, reader) = (nodes[0].Streams, nodes[1].Streams);
+        var id = (await CreateAsync(writer)).StreamId;
+        var producer = await writer.AcquireAsync(id, _test);
+        await writer.AppendBatchAsync(producer, [Start(id), Chunk(id, 0), Chunk(id, 1)], _test);
+
+        // The reader is live (it has read what the log held) before the next batches land.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(_test);
+        limit.CancelAfter(TimeSpan.FromSeconds(10));
+        await using var live = reader.ReadAsync(id, StreamPosition.Beginning, limit.Token).GetAsyncEnumerator(limit.Token);
+        var events = new List<AgentMessage>();
+        while (events.Count < 3 && await live.MoveNextAsync())
+        {
+            events.Add(live.Current);
+        }
+
+        await writer.AppendBatchAsync(producer, [Chunk(id, 2), Chunk(id, 3), Chunk(id, 4), Chunk(id, 5)], _test);
+        await writer.AppendAsync(producer, Chunk(id, 6), _test);
+        await writer.AppendBatchAsync(producer, [Chunk(id, 7), End(id, "all", 8)], _test);
+        while (await live.MoveNextAsync())
+        {
+            events.Add(live.Current);
+        }
+
+        Assert.IsType<AssistantStart>(events[0]);
+        Assert.Equal([0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L], events.OfType<AssistantChunk>().Select(c => c.Seq));
+        Assert.Equal(10, events.Count);
+        Assert.IsType<AssistantEnd>(events[^1]);
+        Assert.Equal(events.Select(e => e.Id), (await ReadAllAsync(writer, id, StreamPosition.Beginning)).Select(e => e.Id));
+        Assert.Equal(["[6]", "[7]"], (await ReadAllAsync(reader, id, StreamPosition.AfterChunk(5))).OfType<AssistantChunk>().Select(c => c.Delta));
+        Assert.Equal(8, (await writer.AcquireAsync(id, _test)).NextSeq);
+    }
+
+    [Fact]
+    public async Task A_batch_that_breaks_a_rule_anywhere_writes_none_of_it()
+    {
+        await using var nodes = await target.StartAsync(1, new Dictionary<string, string?> { ["Bus:MaxChunksPerStream"] = "4" });
+        var streams = nodes[0].Streams;
+        var id = (await CreateAsync(streams)).StreamId;
+        var producer = await streams.AcquireAsync(id, _test);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await streams.AppendBatchAsync(producer, [Chunk(id, 0), Start(id)], _test));
+        await streams.AppendBatchAsync(producer, [Start(id), Chunk(id, 0)], _test);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await streams.AppendBatchAsync(producer, [Chunk(id, 1), Chunk(id, 3)], _test));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await streams.AppendBatchAsync(producer, [Chunk(id, 1), Chunk(id, 1)], _test));
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            async () => await streams.AppendBatchAsync(producer, [Chunk(id, 1), Chunk(id, 2), Chunk(id, 3), Chunk(id, 4)], _test));
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            async () => await streams.AppendBatchAsync(producer, [Chunk(id, 1), End(id, "[0][1]", 2), Chunk(id, 2)], _test));
+
+        // Nothing of the refused batches is in the stream: it goes on right after chunk 0.
+        producer = await streams.RenewAsync(producer, _test);
+        Assert.Equal(1, producer.NextSeq);
+        Assert.Null((await streams.GetAsync(id, _test))!.EndedAt);
+        await streams.AppendBatchAsync(producer, [Chunk(id, 1), End(id, "[0][1]", 2)], _test);
+        var events = await ReadAllAsync(streams, id, StreamPosition.Beginning);
+        Assert.Equal(["assistant.start", "assistant.chunk", "assistant.chunk", "assistant.end"], events.Select(e => e.Type));
+        Assert.Equal([0L, 1L], events.OfType<AssistantChunk>().Select(c => c.Seq));
+    }
+
+    [Fact]
+    public async Task A_batch_from_a_producer_that_was_taken_over_writes_nothing()
+    {
+        await using var nodes = await target.StartAsync(2);
+        var (first, second) = (nodes[0].Streams, nodes[1].Streams);
+        var id = (await CreateAsync(first)).StreamId;
+        var dead = await first.AcquireAsync(id, _test);
+        await first.AppendBatchAsync(dead, [Start(id), Chunk(id, 0, "old")], _test);
+
+        var successor = await second.AcquireAsync(id, _test);
+        await Assert.ThrowsAsync<StreamFencedException>(
+            async () => await first.AppendBatchAsync(dead, [Chunk(id, 1, "zombie"), Chunk(id, 2, "zombie"), End(id, "zombie", 3)], _test));
+        await second.AppendBatchAsync(
+            successor, [StreamReset.Create(id, successor.NextSeq, successor.Attempt, 0), Chunk(id, 1, "new"), End(id, "new", 2)], _test);
+
+        var events = await ReadAllAsync(first, id, StreamPosition.Beginning);
+        Assert.Equal(["assistant.start", "assistant.chunk", "control", "assistant.chunk", "assistant.end"], events.Select(e => e.Type));
+        Assert.DoesNotContain(events.OfType<AssistantChunk>(), c => c.Delta == "zombie");
+        Assert.Equal("new", ((AssistantEnd)events[^1]).FullContent);
+    }
+
+    [Fact]
     public async Task A_renewed_handle_keeps_the_attempt_fences_the_old_one_and_cannot_outlive_a_takeover()
     {
         await using var nodes = await target.StartAsync(1);

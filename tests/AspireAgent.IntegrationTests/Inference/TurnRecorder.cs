@@ -14,7 +14,9 @@ internal sealed class TurnRecorder(IConversationStore inner) : IConversationStor
     {
         var original = services.Single(d => d.ServiceType == typeof(IConversationStore));
         services.Remove(original);
-        services.AddSingleton(sp => new TurnRecorder((IConversationStore)original.ImplementationFactory!(sp)));
+        // The memory bus registers its store by a factory, the Redis bus by its type.
+        services.AddSingleton(sp => new TurnRecorder((IConversationStore)(original.ImplementationFactory?.Invoke(sp)
+            ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!))));
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<TurnRecorder>());
     }
 

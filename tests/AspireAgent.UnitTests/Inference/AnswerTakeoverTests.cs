@@ -325,6 +325,24 @@ public sealed class AnswerTakeoverTests
             }
         }
 
+        public async ValueTask AppendBatchAsync(StreamProducer producer, IReadOnlyList<AgentMessage> messages, CancellationToken cancellationToken)
+        {
+            // A batch lands whole or not at all: it fails as its failing chunk would.
+            var fails = messages.Any(m => m is AssistantChunk { Seq: var seq } && seq == failAtSeq) && _failures < times;
+            if (fails && !landed)
+            {
+                _failures++;
+                throw new IOException("The connection to the bus dropped before the write.");
+            }
+
+            await inner.AppendBatchAsync(producer, messages, cancellationToken);
+            if (fails)
+            {
+                _failures++;
+                throw new IOException("The connection to the bus dropped after the write.");
+            }
+        }
+
         public IAsyncEnumerable<AgentMessage> ReadAsync(string streamId, StreamPosition from, CancellationToken cancellationToken) =>
             inner.ReadAsync(streamId, from, cancellationToken);
     }
