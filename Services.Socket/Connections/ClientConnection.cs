@@ -3,35 +3,43 @@ using AspireAgent.Bus;
 using AspireAgent.Protocol;
 using AspireAgent.Protocol.Encoding;
 using AspireAgent.Socket.Diagnostics;
+using AspireAgent.Socket.Flow;
 using AspireAgent.Socket.Heartbeat;
 using AspireAgent.Socket.Options;
+using AspireAgent.Socket.Sessions;
 
 namespace AspireAgent.Socket.Connections;
 
 /// <summary>
-/// Everything one WebSocket owns: its read loop, its single writer draining the <see cref="PriorityOutbox"/>,
+/// Everything one WebSocket owns: its read loop, its single writer draining its private <see cref="PriorityOutbox"/>,
 /// the relays of the streams it follows, and the abort token that ends them all. Only the writer touches
 /// the socket's send side, which is what makes priority lanes and the close handshake race-free.
 /// </summary>
-internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
+/// <remarks>
+/// Calls go one way: decoded messages go to the <see cref="IInboundHandler"/>, which sees this connection only
+/// as an <see cref="IClientSession"/>; relays feed the outbox through <see cref="ForwardAsync"/>; the writer
+/// hands delivered chunks to an <see cref="AcknowledgementBatcher"/> and does no bus I/O itself.
+/// </remarks>
+internal sealed class ClientConnection : IClientSession, IAsyncDisposable, IDueCallback
 {
     private readonly WebSocket _socket;
     private readonly GatewayOptions _options;
-    private readonly InboundDispatcher _dispatcher;
-    private readonly IStreamSignals _signals;
+    private readonly IInboundHandler _inbound;
+    private readonly AcknowledgementFlusher _flusher;
     private readonly GatewayMetrics _metrics;
     private readonly string _encoding;
     private readonly TimeProvider _time;
     private readonly ConnectionTimers _timers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort;
+    private readonly PriorityOutbox _outbox;
     private readonly StreamRelays _relays;
     private readonly SlowConsumerWatch _slowConsumer;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CloseRequest? _close;
-    private HeartbeatOptions? _heartbeatOptions;
-    private bool _hadMessage;
-    private ConnectionHeartbeat? _heartbeat;
+
+    // Created by the first chunk the gateway acknowledges for the client: an idle connection holds none.
+    private AcknowledgementBatcher? _acks;
     private long _lastReceivedTicks;
     private long _lastMessageTicks;
 
@@ -39,27 +47,27 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
         WebSocket socket,
         IMessageCodec codec,
         GatewayOptions options,
-        InboundDispatcher dispatcher,
+        IInboundHandler inbound,
         IStreamStore streams,
-        IStreamSignals signals,
+        AcknowledgementFlusher flusher,
         GatewayMetrics metrics,
         TimeProvider time,
         ConnectionTimers timers,
         ILogger logger)
     {
-        _signals = signals;
+        _flusher = flusher;
         _metrics = metrics;
         _encoding = codec.Encoding.ToString().ToLowerInvariant();
         _socket = socket;
         Codec = codec;
         _options = options;
-        _dispatcher = dispatcher;
+        _inbound = inbound;
         _time = time;
         _timers = timers;
         _logger = logger;
         _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        Outbox = new PriorityOutbox(options.OutboundLaneCapacity, metrics.Dropped);
-        _slowConsumer = new SlowConsumerWatch(Outbox, options.SlowConsumerTimeout);
+        _outbox = new PriorityOutbox(options.OutboundLaneCapacity, metrics.Dropped);
+        _slowConsumer = new SlowConsumerWatch(_outbox, options.SlowConsumerTimeout);
         _relays = new StreamRelays(this, streams, options, logger);
         _lastReceivedTicks = time.GetUtcNow().UtcTicks;
     }
@@ -68,28 +76,18 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
 
     public IMessageCodec Codec { get; }
 
-    public PriorityOutbox Outbox { get; }
-
-    /// <summary>The bearer token's subject when the upgrade carried one; it becomes the identity at <c>hello</c>.</summary>
     public string? Subject { get; init; }
 
-    /// <summary>The verified identity; null until the client's <c>hello</c> was answered.</summary>
     public string? IdentityId { get; private set; }
 
-    /// <summary>
-    /// True when the client said in <c>hello</c> that it acknowledges chunks as it renders them; otherwise
-    /// the gateway acknowledges each chunk once the socket took it, so TCP backpressure still reaches the producer.
-    /// </summary>
     public bool ClientAcknowledges { get; private set; }
 
-    /// <summary>Whether this connection relays <paramref name="streamId"/> now.</summary>
+    /// <summary>Frames waiting in the outbound lanes.</summary>
+    public int Queued => _outbox.Count;
+
     public bool Follows(string streamId) => _relays.Follows(streamId);
 
-    /// <summary>Whether this connection may follow one more answer; checked before a turn is admitted.</summary>
     public bool CanFollowAnother => _close is null && _relays.HasRoom;
-
-    /// <summary>The heartbeat strategy in force; null before the handshake.</summary>
-    public HeartbeatStrategy? Heartbeat => _heartbeat?.Schedule.Strategy;
 
     /// <summary>When the peer last sent any frame.</summary>
     public DateTimeOffset LastReceived => new(Volatile.Read(ref _lastReceivedTicks), TimeSpan.Zero);
@@ -97,16 +95,6 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
     /// <summary>When an application message (anything but a heartbeat) last went either way; the handshake before that.</summary>
     public DateTimeOffset LastMessage => new(Volatile.Read(ref _lastMessageTicks), TimeSpan.Zero);
 
-    public ConnectionState State => _finished.Task.IsCompleted ? ConnectionState.Closed
-        : _close is { Status: CloseCodes.HeartbeatTimeout } ? ConnectionState.Abnormal
-        : _close is not null ? ConnectionState.Closing
-        : IdentityId is null ? ConnectionState.Connecting
-        : _heartbeat!.Schedule.AwaitingPong ? ConnectionState.HeartbeatCheck
-        : _hadMessage is false ? ConnectionState.Connected
-        : _time.GetUtcNow() - LastMessage >= _heartbeatOptions!.IdleAfter ? ConnectionState.Idle
-        : ConnectionState.Active;
-
-    /// <summary>Cancelled when the connection ends, for whatever reason.</summary>
     public CancellationToken Aborted => _abort.Token;
 
     public WebSocketCloseStatus? CloseStatus => _close?.Status;
@@ -116,13 +104,13 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
 
     public DateTimeOffset Now => _time.GetUtcNow();
 
-    public long NowMs => Now.ToUnixTimeMilliseconds();
-
     /// <summary>Runs the connection until it closes; never throws for the peer's misbehaviour.</summary>
     public async Task RunAsync()
     {
         var writer = WriteLoopAsync();
-        _timers.Schedule(this, _time.GetUtcNow() + _slowConsumer.CheckInterval);
+        var now = _time.GetUtcNow();
+        _timers.Schedule(this, now + _slowConsumer.CheckInterval);
+        _timers.Schedule(new HandshakeDeadline(this), now + _options.HandshakeTimeout);
         try
         {
             await ReadLoopAsync();
@@ -139,6 +127,9 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
 
         RequestClose(CloseCodes.Normal, string.Empty);
         await writer;
+
+        // What the socket took, the client has: acknowledged even though the connection is gone.
+        _acks?.FlushAll();
         await _abort.CancelAsync();
         await _relays.WhenAllStopped();
         _finished.TrySetResult();
@@ -156,53 +147,50 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
         }
 
         _logger.Closing(ConnectionId, (int)status, reason);
-        Outbox.Complete();
+        _outbox.Complete();
         _abort.CancelAfter(_options.CloseTimeout);
     }
 
-    /// <summary>Queues a frame that must not wait (errors, pongs); a full critical lane means the client is gone in all but name.</summary>
     public void SendCritical(AgentMessage message)
     {
-        if (!Outbox.TryEnqueue(message) && _close is null)
+        if (!_outbox.TryEnqueue(message) && _close is null)
         {
             RequestClose(CloseCodes.SlowConsumer, "outbound queue full");
         }
     }
 
-    public ValueTask SendAsync(AgentMessage message) => Outbox.EnqueueAsync(message, _abort.Token);
+    public ValueTask SendAsync(AgentMessage message) => _outbox.EnqueueAsync(message, _abort.Token);
 
-    /// <summary>Completes the handshake: from now on the connection has an identity and a heartbeat.</summary>
-    public void Accept(string identityId, bool clientAcknowledges, HeartbeatSchedule schedule, HeartbeatOptions heartbeatOptions)
+    /// <summary>The one way a relay feeds the outbox: waits for room in the message's lane (the relay's backpressure).</summary>
+    internal ValueTask ForwardAsync(AgentMessage message, CancellationToken cancellationToken) =>
+        _outbox.EnqueueAsync(message, cancellationToken);
+
+    public void Accept(string identityId, bool clientAcknowledges, HeartbeatSchedule schedule)
     {
         IdentityId = identityId;
         ClientAcknowledges = clientAcknowledges;
-        _heartbeatOptions = heartbeatOptions;
         Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
-        _heartbeat = new ConnectionHeartbeat(this, schedule, _timers);
-        _heartbeat.OnDue(_time.GetUtcNow());
+
+        // Kept alive by the shared timer's queue, which is the only place that calls it.
+        new ConnectionHeartbeat(this, schedule, _timers).OnDue(_time.GetUtcNow());
     }
 
-    public ErrorMessage Error(string code, string text, bool retryable = false, string? replyTo = null, string? streamId = null) =>
-        new()
-        {
-            Id = MessageIds.New(),
-            Timestamp = NowMs,
-            Code = code,
-            Message = text,
-            Retryable = retryable,
-            ReplyTo = replyTo,
-            StreamId = streamId,
-        };
-
-    /// <summary>The client acknowledged chunks of a stream this connection relays: progress for the slow-consumer watch.</summary>
     public void Acknowledged(string streamId, long seq) => _slowConsumer.Acknowledged(streamId, seq);
 
     /// <summary>A relay of this connection ended: nothing more of that stream is owed to the client.</summary>
     internal void StoppedRelaying(string streamId) => _slowConsumer.Stopped(streamId);
 
-    /// <summary>Starts relaying a stream from the bus to this client; false when the connection follows too many already.</summary>
     public bool TryFollow(string streamId, StreamPosition from) =>
         _close is null && _relays.TryFollow(streamId, from, _abort.Token);
+
+    /// <summary>The handshake timeout passed: a connection that has not said <c>hello</c> by now is closed (4000).</summary>
+    internal void HandshakeDue()
+    {
+        if (IdentityId is null && _close is null && !_abort.IsCancellationRequested)
+        {
+            RequestClose(CloseCodes.HandshakeTimeout, "no hello within the handshake timeout");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -214,18 +202,9 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
     private async Task ReadLoopAsync()
     {
         using var reader = new FrameReader(_socket, _options.MaxMessageBytes);
-        var handshakeDeadline = Task.Delay(_options.HandshakeTimeout, _time, _abort.Token);
         while (true)
         {
-            var read = reader.ReadAsync(_abort.Token).AsTask();
-            if (IdentityId is null && _close is null
-                && await Task.WhenAny(read, handshakeDeadline) == handshakeDeadline
-                && handshakeDeadline.IsCompletedSuccessfully && !read.IsCompleted)
-            {
-                RequestClose(CloseCodes.HandshakeTimeout, "no hello within the handshake timeout");
-            }
-
-            var frame = await read;
+            var frame = await reader.ReadAsync(_abort.Token);
             Volatile.Write(ref _lastReceivedTicks, _time.GetUtcNow().UtcTicks);
             switch (frame.Kind)
             {
@@ -269,7 +248,7 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
         catch (UnknownMessageTypeException ex)
         {
             _metrics.Failure("unknown_type");
-            SendCritical(Error(ErrorCodes.UnknownType, $"Message type '{ex.MessageType}' is not part of protocol v1."));
+            SendCritical(this.Error(ErrorCodes.UnknownType, $"Message type '{ex.MessageType}' is not part of protocol v1."));
             return;
         }
 
@@ -279,24 +258,20 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
             MarkMessage();
         }
 
-        await _dispatcher.DispatchAsync(this, message);
+        await _inbound.HandleAsync(this, message);
     }
 
     private static bool IsHeartbeat(AgentMessage message) =>
         message is ControlMessage { Action: ControlActions.Ping or ControlActions.Pong };
 
-    private void MarkMessage()
-    {
-        _hadMessage = true;
-        Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
-    }
+    private void MarkMessage() => Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
 
     private async Task WriteLoopAsync()
     {
         var buffer = new PooledBufferWriter();
         try
         {
-            while (await Outbox.DequeueAsync(_abort.Token) is { } message && _close is null)
+            while (await _outbox.DequeueAsync() is { } message && _close is null)
             {
                 buffer.ResetWrittenCount();
                 Codec.Encode(message, buffer);
@@ -309,13 +284,13 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
                     MarkMessage();
                 }
 
-                if (message is AssistantChunk chunk && !ClientAcknowledges)
+                if (!ClientAcknowledges)
                 {
-                    await _signals.AcknowledgeAsync(chunk.StreamId, chunk.Seq, _abort.Token);
+                    Delivered(message);
                 }
 
                 // Keep the buffer through a burst; an idle connection holds none.
-                if (Outbox.IsEmpty)
+                if (_outbox.IsEmpty)
                 {
                     buffer.Release();
                 }
@@ -334,6 +309,21 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
         finally
         {
             buffer.Release();
+        }
+    }
+
+    // The socket took the frame, so the gateway acknowledges it for a client that does not: cumulatively, through
+    // the batcher, so the writer neither waits on the bus nor sends one acknowledgement per chunk.
+    private void Delivered(AgentMessage message)
+    {
+        switch (message)
+        {
+            case AssistantChunk chunk:
+                (_acks ??= new AcknowledgementBatcher(_flusher.Writer, _timers, _time, _options)).Delivered(chunk.StreamId, chunk.Seq);
+                break;
+            case AssistantEnd end:
+                _acks?.Ended(end.StreamId);
+                break;
         }
     }
 

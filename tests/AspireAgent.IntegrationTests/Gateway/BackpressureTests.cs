@@ -36,7 +36,7 @@ public sealed class BackpressureTests
         var streamId = await StreamIdOfAsync(gateway, question.ConversationId);
         Assert.Equal(Window, await PausedAtAsync(streams, streamId, Window));
         var connection = Assert.Single(registry.Snapshot());
-        Assert.InRange(connection.Outbox.Count, 0, LaneCapacity);
+        Assert.InRange(connection.Queued, 0, LaneCapacity);
 
         await client.SendAsync(client.Control(ControlActions.Ack, new Dictionary<string, string>
         {
