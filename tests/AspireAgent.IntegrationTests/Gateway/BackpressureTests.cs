@@ -18,6 +18,8 @@ public sealed class BackpressureTests
         ["Inference:Simulated:TokenCount"] = "2000",
         ["Inference:Batching:MaxChars"] = "1",
         ["Inference:Backpressure:Window"] = Window.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // The gateway acknowledges in batches, which must stay below the window.
+        ["Gateway:AcknowledgeEvery"] = "4",
         ["Gateway:OutboundLaneCapacity"] = LaneCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 
