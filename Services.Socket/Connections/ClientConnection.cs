@@ -65,7 +65,8 @@ internal sealed class ClientConnection : IClientSession, IAsyncDisposable, IDueC
         _time = time;
         _timers = timers;
         _logger = logger;
-        _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        // No timer of its own: the close timeout is booked on the shared timers.
+        _abort = new CancellationTokenSource();
         _outbox = new PriorityOutbox(options.OutboundLaneCapacity, metrics.Dropped);
         _slowConsumer = new SlowConsumerWatch(_outbox, options.SlowConsumerTimeout);
         _relays = new StreamRelays(this, streams, options, logger);
@@ -97,6 +98,9 @@ internal sealed class ClientConnection : IClientSession, IAsyncDisposable, IDueC
 
     public CancellationToken Aborted => _abort.Token;
 
+    /// <summary>Whether the connection was aborted; unlike <see cref="Aborted"/>, safe to ask after it was disposed.</summary>
+    public bool IsAborted => _abort.IsCancellationRequested;
+
     public WebSocketCloseStatus? CloseStatus => _close?.Status;
 
     /// <summary>Completes when <see cref="RunAsync"/> has finished and every relay has stopped.</summary>
@@ -110,7 +114,7 @@ internal sealed class ClientConnection : IClientSession, IAsyncDisposable, IDueC
         var writer = WriteLoopAsync();
         var now = _time.GetUtcNow();
         _timers.Schedule(this, now + _slowConsumer.CheckInterval);
-        _timers.Schedule(new HandshakeDeadline(this), now + _options.HandshakeTimeout);
+        _timers.Schedule(new ConnectionDeadline(this, ConnectionDeadline.Kind.Handshake), now + _options.HandshakeTimeout);
         try
         {
             await ReadLoopAsync();
@@ -148,7 +152,7 @@ internal sealed class ClientConnection : IClientSession, IAsyncDisposable, IDueC
 
         _logger.Closing(ConnectionId, (int)status, reason);
         _outbox.Complete();
-        _abort.CancelAfter(_options.CloseTimeout);
+        _timers.Schedule(new ConnectionDeadline(this, ConnectionDeadline.Kind.Close), _time.GetUtcNow() + _options.CloseTimeout);
     }
 
     public void SendCritical(AgentMessage message)
@@ -186,9 +190,22 @@ internal sealed class ClientConnection : IClientSession, IAsyncDisposable, IDueC
     /// <summary>The handshake timeout passed: a connection that has not said <c>hello</c> by now is closed (4000).</summary>
     internal void HandshakeDue()
     {
-        if (IdentityId is null && _close is null && !_abort.IsCancellationRequested)
+        if (IdentityId is null && _close is null && !_finished.Task.IsCompleted)
         {
             RequestClose(CloseCodes.HandshakeTimeout, "no hello within the handshake timeout");
+        }
+    }
+
+    /// <summary>The peer had its close timeout to answer the close: everything of the connection is aborted.</summary>
+    internal void CloseDue()
+    {
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended and was disposed before its close timeout: nothing left to abort.
         }
     }
 
