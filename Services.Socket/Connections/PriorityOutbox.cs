@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using AspireAgent.Protocol;
 
@@ -73,6 +74,8 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
 
     /// <summary>The next frame to write, highest lane first; null once <see cref="Complete"/> was called and all is drained.</summary>
     /// <remarks>Single reader. Not cancellable: <see cref="Complete"/>, which every end of a connection calls, ends the wait.</remarks>
+    // Pooled: the writer awaits this once per wake, and a boxed state machine per wake is garbage per burst.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<AgentMessage?> DequeueAsync()
     {
         while (true)
