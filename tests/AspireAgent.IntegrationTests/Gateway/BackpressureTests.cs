@@ -84,6 +84,37 @@ public sealed class BackpressureTests
         Assert.Equal(end.FullContent, string.Concat(chunks.Select(c => c.Delta)));
     }
 
+    [Fact]
+    public async Task A_client_that_does_not_acknowledge_gets_the_whole_answer_through_the_gateways_batched_acknowledgements()
+    {
+        await using var gateway = await StartAsync();
+        await using var client = await WireClient.ConnectAsync(gateway.WebSocketUri);
+        await client.HelloAsync();
+        var question = client.UserMessage("conv-auto-acks", "Write me a very long essay.");
+        await client.SendAsync(question);
+
+        // Without acknowledgements from the gateway the producer would stop after Window chunks and end in error.
+        await client.ReceiveAsync<AssistantStart>();
+        var chunks = new List<AssistantChunk>();
+        AssistantEnd? end = null;
+        while (end is null)
+        {
+            switch (await client.ReceiveAsync<AgentMessage>(m => m is AssistantChunk or AssistantEnd))
+            {
+                case AssistantChunk chunk:
+                    chunks.Add(chunk);
+                    break;
+                case AssistantEnd e:
+                    end = e;
+                    break;
+            }
+        }
+
+        Assert.Equal(FinishReason.Stop, end.FinishReason);
+        Assert.True(chunks.Count > 10 * Window);
+        Assert.Equal(end.FullContent, string.Concat(chunks.Select(c => c.Delta)));
+    }
+
     private static async Task<string> StreamIdOfAsync(TestGateway gateway, string conversationId)
     {
         var streams = gateway.Services.GetRequiredService<MemoryStreamStore>();
