@@ -20,7 +20,7 @@ namespace AspireAgent.Socket.Connections;
 /// as an <see cref="IClientSession"/>; relays feed the outbox through <see cref="ForwardAsync"/>; the writer
 /// hands delivered chunks to an <see cref="AcknowledgementBatcher"/> and does no bus I/O itself.
 /// </remarks>
-internal sealed class ClientConnection : IClientSession, IAsyncDisposable, IDueCallback
+internal sealed partial class ClientConnection : IClientSession, IAsyncDisposable, IDueCallback
 {
     private readonly WebSocket _socket;
     private readonly GatewayOptions _options;
@@ -40,6 +40,9 @@ internal sealed class ClientConnection : IClientSession, IAsyncDisposable, IDueC
 
     // Created by the first chunk the gateway acknowledges for the client: an idle connection holds none.
     private AcknowledgementBatcher? _acks;
+
+    // 1 while a slow-consumer check is booked: only while something is owed, so an idle connection costs no check.
+    private int _watching;
     private long _lastReceivedTicks;
     private long _lastMessageTicks;
 
@@ -112,9 +115,7 @@ internal sealed class ClientConnection : IClientSession, IAsyncDisposable, IDueC
     public async Task RunAsync()
     {
         var writer = WriteLoopAsync();
-        var now = _time.GetUtcNow();
-        _timers.Schedule(this, now + _slowConsumer.CheckInterval);
-        _timers.Schedule(new ConnectionDeadline(this, ConnectionDeadline.Kind.Handshake), now + _options.HandshakeTimeout);
+        _timers.Schedule(new ConnectionDeadline(this, ConnectionDeadline.Kind.Handshake), _time.GetUtcNow() + _options.HandshakeTimeout);
         try
         {
             await ReadLoopAsync();
@@ -161,13 +162,21 @@ internal sealed class ClientConnection : IClientSession, IAsyncDisposable, IDueC
         {
             RequestClose(CloseCodes.SlowConsumer, "outbound queue full");
         }
+
+        Watch();
     }
 
-    public ValueTask SendAsync(AgentMessage message) => _outbox.EnqueueAsync(message, _abort.Token);
+    public ValueTask SendAsync(AgentMessage message) => ForwardAsync(message, _abort.Token);
 
-    /// <summary>The one way a relay feeds the outbox: waits for room in the message's lane (the relay's backpressure).</summary>
-    internal ValueTask ForwardAsync(AgentMessage message, CancellationToken cancellationToken) =>
-        _outbox.EnqueueAsync(message, cancellationToken);
+    /// <summary>The one way frames enter the outbox: waits for room in the message's lane (a relay's backpressure).</summary>
+    internal ValueTask ForwardAsync(AgentMessage message, CancellationToken cancellationToken)
+    {
+        var queued = _outbox.EnqueueAsync(message, cancellationToken);
+
+        // After the frame is in (or waits at a full lane, which is owed frames too): see OnDue.
+        Watch();
+        return queued;
+    }
 
     public void Accept(string identityId, bool clientAcknowledges, HeartbeatSchedule schedule)
     {
@@ -282,89 +291,6 @@ internal sealed class ClientConnection : IClientSession, IAsyncDisposable, IDueC
         message is ControlMessage { Action: ControlActions.Ping or ControlActions.Pong };
 
     private void MarkMessage() => Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
-
-    private async Task WriteLoopAsync()
-    {
-        var buffer = new PooledBufferWriter();
-        try
-        {
-            while (await _outbox.DequeueAsync() is { } message && _close is null)
-            {
-                buffer.ResetWrittenCount();
-                Codec.Encode(message, buffer);
-                _slowConsumer.WriteStarting();
-                await _socket.SendAsync(buffer.WrittenMemory, Codec.FrameType, endOfMessage: true, _abort.Token);
-                _slowConsumer.Written(message);
-                _metrics.Sent(message, _encoding, buffer.WrittenCount, _time.GetUtcNow());
-                if (!IsHeartbeat(message) && IdentityId is not null)
-                {
-                    MarkMessage();
-                }
-
-                if (!ClientAcknowledges)
-                {
-                    Delivered(message);
-                }
-
-                // Keep the buffer through a burst; an idle connection holds none.
-                if (_outbox.IsEmpty)
-                {
-                    buffer.Release();
-                }
-            }
-
-            if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await _socket.CloseOutputAsync(close.Status, close.Reason, _abort.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            // The peer vanished mid-write; the read side sees the same and ends the connection.
-            await _abort.CancelAsync();
-        }
-        finally
-        {
-            buffer.Release();
-        }
-    }
-
-    // The socket took the frame, so the gateway acknowledges it for a client that does not: cumulatively, through
-    // the batcher, so the writer neither waits on the bus nor sends one acknowledgement per chunk.
-    private void Delivered(AgentMessage message)
-    {
-        switch (message)
-        {
-            case AssistantChunk chunk:
-                (_acks ??= new AcknowledgementBatcher(_flusher.Writer, _timers, _time, _options)).Delivered(chunk.StreamId, chunk.Seq);
-                break;
-            case AssistantEnd end:
-                _acks?.Ended(end.StreamId);
-                break;
-        }
-    }
-
-    // A client owed frames that takes none of them for SlowConsumerTimeout is closed (4002), whatever paused
-    // first. Its answers live on in the bus (the producer is paused by the missing acknowledgements), so the
-    // client resumes them after reconnecting. Closing drops the queued frames at once, and frees the relays at
-    // once when they wait for room, otherwise when the close handshake ends (at most CloseTimeout).
-    // Checked every CheckInterval on the node's shared timer, from RunAsync until the connection closes.
-    void IDueCallback.OnDue(DateTimeOffset now)
-    {
-        if (_close is not null || _abort.IsCancellationRequested)
-        {
-            return;
-        }
-
-        if (_slowConsumer.IsStalled(now, ClientAcknowledges))
-        {
-            _metrics.Failure("slow_consumer");
-            RequestClose(CloseCodes.SlowConsumer, "slow consumer");
-            return;
-        }
-
-        _timers.Schedule(this, now + _slowConsumer.CheckInterval);
-    }
 
     private sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);
 }
