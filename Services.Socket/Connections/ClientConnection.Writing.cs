@@ -49,8 +49,9 @@ internal sealed partial class ClientConnection
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
-            // The peer vanished mid-write; the read side sees the same and ends the connection.
+            // The peer vanished mid-write, or the close timeout cut the write: the read ends with the socket.
             await _abort.CancelAsync();
+            _socket.Abort();
         }
         finally
         {

@@ -215,7 +215,11 @@ internal sealed partial class ClientConnection : IClientSession, IAsyncDisposabl
         catch (ObjectDisposedException)
         {
             // The connection ended and was disposed before its close timeout: nothing left to abort.
+            return;
         }
+
+        // The read waits without a token (see ReadLoopAsync): aborting the socket is what ends it.
+        _socket.Abort();
     }
 
     public async ValueTask DisposeAsync()
@@ -230,7 +234,9 @@ internal sealed partial class ClientConnection : IClientSession, IAsyncDisposabl
         using var reader = new FrameReader(_socket, _options.MaxMessageBytes);
         while (true)
         {
-            var frame = await reader.ReadAsync(_abort.Token);
+            // No token: a registration per waiting read is memory per idle connection. Whatever ends the
+            // connection aborts or closes the socket (CloseDue, the writer's failure), which ends this read.
+            var frame = await reader.ReadAsync(CancellationToken.None);
             Volatile.Write(ref _lastReceivedTicks, _time.GetUtcNow().UtcTicks);
             switch (frame.Kind)
             {
