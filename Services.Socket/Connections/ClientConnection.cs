@@ -60,7 +60,7 @@ internal sealed partial class ClientConnection : IClientSession, IAsyncDisposabl
     {
         _flusher = flusher;
         _metrics = metrics;
-        _encoding = codec.Encoding.ToString().ToLowerInvariant();
+        _encoding = EncodingTag(codec.Encoding);
         _socket = socket;
         Codec = codec;
         _options = options;
@@ -70,7 +70,7 @@ internal sealed partial class ClientConnection : IClientSession, IAsyncDisposabl
         _logger = logger;
         // No timer of its own: the close timeout is booked on the shared timers.
         _abort = new CancellationTokenSource();
-        _outbox = new PriorityOutbox(options.OutboundLaneCapacity, metrics.Dropped);
+        _outbox = new PriorityOutbox(options.OutboundLaneCapacity, metrics.DroppedHandler);
         _slowConsumer = new SlowConsumerWatch(_outbox, options.SlowConsumerTimeout);
         _relays = new StreamRelays(this, streams, options, logger);
         _lastReceivedTicks = time.GetUtcNow().UtcTicks;
@@ -292,6 +292,15 @@ internal sealed partial class ClientConnection : IClientSession, IAsyncDisposabl
 
         await _inbound.HandleAsync(this, message);
     }
+
+    // Literals, not a string built per connection.
+    private static string EncodingTag(WireEncoding encoding) => encoding switch
+    {
+        WireEncoding.Json => "json",
+        WireEncoding.MessagePack => "messagepack",
+        WireEncoding.Protobuf => "protobuf",
+        _ => encoding.ToString().ToLowerInvariant(),
+    };
 
     private static bool IsHeartbeat(AgentMessage message) =>
         message is ControlMessage { Action: ControlActions.Ping or ControlActions.Pong };
