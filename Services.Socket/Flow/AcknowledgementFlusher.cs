@@ -78,7 +78,7 @@ internal sealed class AcknowledgementFlusher : BackgroundService
         {
             await _signals.AcknowledgeAsync(streamId, seq, stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             // One failed acknowledgement must not stop the others; a later one of the stream covers it.
             _logger.AcknowledgeFailed(streamId, seq, ex);
