@@ -1,11 +1,11 @@
 using AspireAgent.Bus;
 using AspireAgent.Bus.Turns;
 using AspireAgent.Protocol;
-using AspireAgent.Socket.Connections;
 using AspireAgent.Socket.Diagnostics;
 using AspireAgent.Socket.Options;
 using AspireAgent.Socket.Quotas;
 using Microsoft.Extensions.Options;
+using AspireAgent.Socket.Sessions;
 
 namespace AspireAgent.Socket.Chat;
 
@@ -25,7 +25,7 @@ internal sealed class ChatRequestHandler(
 {
     private const int MaxConversationIdLength = 128;
 
-    public async ValueTask HandleAsync(ClientConnection connection, UserMessage message)
+    public async ValueTask HandleAsync(IClientSession connection, UserMessage message)
     {
         var owner = connection.IdentityId!;
         if (Validate(message) is { } problem)
@@ -66,7 +66,7 @@ internal sealed class ChatRequestHandler(
         }
     }
 
-    private async ValueTask AdmitAsync(ClientConnection connection, UserMessage message, string owner)
+    private async ValueTask AdmitAsync(IClientSession connection, UserMessage message, string owner)
     {
         var ct = connection.Aborted;
         if (await conversations.ClaimAsync(message.ConversationId, owner, ct) == ConversationAccess.Forbidden)
@@ -113,7 +113,7 @@ internal sealed class ChatRequestHandler(
         }
     }
 
-    private void Refuse(ClientConnection connection, UserMessage message, string reason, string code, string text, TimeSpan retryAfter)
+    private void Refuse(IClientSession connection, UserMessage message, string reason, string code, string text, TimeSpan retryAfter)
     {
         metrics.Refused(reason);
         connection.SendCritical(connection.Error(code, text, retryable: true, replyTo: message.Id) with

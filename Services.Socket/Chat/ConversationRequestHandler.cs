@@ -1,8 +1,8 @@
 using AspireAgent.Bus;
 using AspireAgent.Protocol;
-using AspireAgent.Socket.Connections;
 using AspireAgent.Socket.Diagnostics;
 using BusTurnRole = AspireAgent.Bus.TurnRole;
+using AspireAgent.Socket.Sessions;
 
 namespace AspireAgent.Socket.Chat;
 
@@ -12,7 +12,7 @@ namespace AspireAgent.Socket.Chat;
 /// </summary>
 internal sealed class ConversationRequestHandler(IConversationStore conversations, ILogger<ConversationRequestHandler> logger)
 {
-    public async ValueTask HandleAsync(ClientConnection connection, ControlMessage message)
+    public async ValueTask HandleAsync(IClientSession connection, ControlMessage message)
     {
         var owner = connection.IdentityId!;
         if (message.Action == ControlActions.ListConversations)
@@ -21,7 +21,7 @@ internal sealed class ConversationRequestHandler(IConversationStore conversation
             await connection.SendAsync(new ConversationList
             {
                 Id = MessageIds.New(),
-                Timestamp = connection.NowMs,
+                Timestamp = connection.NowMs(),
                 ReplyTo = message.Id,
                 Conversations = [.. mine.Select(c => new Protocol.ConversationSummary
                 {
@@ -48,7 +48,7 @@ internal sealed class ConversationRequestHandler(IConversationStore conversation
                 await connection.SendAsync(new ControlMessage
                 {
                     Id = MessageIds.New(),
-                    Timestamp = connection.NowMs,
+                    Timestamp = connection.NowMs(),
                     Action = ControlActions.ConversationDeleted,
                     Payload = new Dictionary<string, string> { [ControlKeys.ConversationId] = conversationId, [ControlKeys.ReplyTo] = message.Id },
                 });
@@ -69,7 +69,7 @@ internal sealed class ConversationRequestHandler(IConversationStore conversation
         await connection.SendAsync(new ConversationHistory
         {
             Id = MessageIds.New(),
-            Timestamp = connection.NowMs,
+            Timestamp = connection.NowMs(),
             ReplyTo = message.Id,
             ConversationId = conversationId,
             ActiveStreamId = snapshot.ActiveStreamId,
@@ -82,7 +82,7 @@ internal sealed class ConversationRequestHandler(IConversationStore conversation
         });
     }
 
-    private void Refuse(ClientConnection connection, ControlMessage message, string conversationId, ConversationAccess? access)
+    private void Refuse(IClientSession connection, ControlMessage message, string conversationId, ConversationAccess? access)
     {
         if (access == ConversationAccess.Forbidden)
         {

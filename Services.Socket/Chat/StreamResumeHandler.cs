@@ -1,7 +1,7 @@
 using System.Globalization;
 using AspireAgent.Bus;
 using AspireAgent.Protocol;
-using AspireAgent.Socket.Connections;
+using AspireAgent.Socket.Sessions;
 
 namespace AspireAgent.Socket.Chat;
 
@@ -11,7 +11,7 @@ namespace AspireAgent.Socket.Chat;
 /// </summary>
 internal sealed class StreamResumeHandler(IStreamStore streams, IStreamSignals signals, Diagnostics.GatewayMetrics metrics)
 {
-    public async ValueTask HandleAsync(ClientConnection connection, ControlMessage message)
+    public async ValueTask HandleAsync(IClientSession connection, ControlMessage message)
     {
         var streamId = message.Get(ControlKeys.StreamId);
         var seqText = message.Get(ControlKeys.Seq);

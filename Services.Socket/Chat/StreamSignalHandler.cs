@@ -1,14 +1,14 @@
 using System.Globalization;
 using AspireAgent.Bus;
 using AspireAgent.Protocol;
-using AspireAgent.Socket.Connections;
+using AspireAgent.Socket.Sessions;
 
 namespace AspireAgent.Socket.Chat;
 
 /// <summary><c>interrupt</c> and <c>ack</c>: the client's signals to the producer of a stream it owns.</summary>
 internal sealed class StreamSignalHandler(IStreamStore streams, IStreamSignals signals)
 {
-    public async ValueTask InterruptAsync(ClientConnection connection, ControlMessage message)
+    public async ValueTask InterruptAsync(IClientSession connection, ControlMessage message)
     {
         var streamId = message.Get(ControlKeys.StreamId);
         if (string.IsNullOrEmpty(streamId))
@@ -23,7 +23,7 @@ internal sealed class StreamSignalHandler(IStreamStore streams, IStreamSignals s
         }
     }
 
-    public async ValueTask AcknowledgeAsync(ClientConnection connection, ControlMessage message)
+    public async ValueTask AcknowledgeAsync(IClientSession connection, ControlMessage message)
     {
         var streamId = message.Get(ControlKeys.StreamId);
         if (string.IsNullOrEmpty(streamId)
@@ -45,7 +45,7 @@ internal sealed class StreamSignalHandler(IStreamStore streams, IStreamSignals s
     }
 
     // A stream this connection follows was checked when it was followed; others are looked up.
-    private async ValueTask<bool> IsOwnedAsync(ClientConnection connection, ControlMessage message, string streamId)
+    private async ValueTask<bool> IsOwnedAsync(IClientSession connection, ControlMessage message, string streamId)
     {
         if (connection.Follows(streamId))
         {

@@ -3,35 +3,46 @@ using AspireAgent.Bus;
 using AspireAgent.Protocol;
 using AspireAgent.Protocol.Encoding;
 using AspireAgent.Socket.Diagnostics;
+using AspireAgent.Socket.Flow;
 using AspireAgent.Socket.Heartbeat;
 using AspireAgent.Socket.Options;
+using AspireAgent.Socket.Sessions;
 
 namespace AspireAgent.Socket.Connections;
 
 /// <summary>
-/// Everything one WebSocket owns: its read loop, its single writer draining the <see cref="PriorityOutbox"/>,
+/// Everything one WebSocket owns: its read loop, its single writer draining its private <see cref="PriorityOutbox"/>,
 /// the relays of the streams it follows, and the abort token that ends them all. Only the writer touches
 /// the socket's send side, which is what makes priority lanes and the close handshake race-free.
 /// </summary>
-internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
+/// <remarks>
+/// Calls go one way: decoded messages go to the <see cref="IInboundHandler"/>, which sees this connection only
+/// as an <see cref="IClientSession"/>; relays feed the outbox through <see cref="ForwardAsync"/>; the writer
+/// hands delivered chunks to an <see cref="AcknowledgementBatcher"/> and does no bus I/O itself.
+/// </remarks>
+internal sealed partial class ClientConnection : IClientSession, IAsyncDisposable, IDueCallback
 {
     private readonly WebSocket _socket;
     private readonly GatewayOptions _options;
-    private readonly InboundDispatcher _dispatcher;
-    private readonly IStreamSignals _signals;
+    private readonly IInboundHandler _inbound;
+    private readonly AcknowledgementFlusher _flusher;
     private readonly GatewayMetrics _metrics;
     private readonly string _encoding;
     private readonly TimeProvider _time;
     private readonly ConnectionTimers _timers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort;
+    private readonly PriorityOutbox _outbox;
     private readonly StreamRelays _relays;
     private readonly SlowConsumerWatch _slowConsumer;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CloseRequest? _close;
-    private HeartbeatOptions? _heartbeatOptions;
-    private bool _hadMessage;
-    private ConnectionHeartbeat? _heartbeat;
+
+    // Created by the first chunk the gateway acknowledges for the client: an idle connection holds none.
+    private AcknowledgementBatcher? _acks;
+
+    // 1 while a slow-consumer check is booked: only while something is owed, so an idle connection costs no check.
+    private int _watching;
     private long _lastReceivedTicks;
     private long _lastMessageTicks;
 
@@ -39,27 +50,28 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
         WebSocket socket,
         IMessageCodec codec,
         GatewayOptions options,
-        InboundDispatcher dispatcher,
+        IInboundHandler inbound,
         IStreamStore streams,
-        IStreamSignals signals,
+        AcknowledgementFlusher flusher,
         GatewayMetrics metrics,
         TimeProvider time,
         ConnectionTimers timers,
         ILogger logger)
     {
-        _signals = signals;
+        _flusher = flusher;
         _metrics = metrics;
-        _encoding = codec.Encoding.ToString().ToLowerInvariant();
+        _encoding = EncodingTag(codec.Encoding);
         _socket = socket;
         Codec = codec;
         _options = options;
-        _dispatcher = dispatcher;
+        _inbound = inbound;
         _time = time;
         _timers = timers;
         _logger = logger;
-        _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        Outbox = new PriorityOutbox(options.OutboundLaneCapacity, metrics.Dropped);
-        _slowConsumer = new SlowConsumerWatch(Outbox, options.SlowConsumerTimeout);
+        // No timer of its own: the close timeout is booked on the shared timers.
+        _abort = new CancellationTokenSource();
+        _outbox = new PriorityOutbox(options.OutboundLaneCapacity, metrics.DroppedHandler);
+        _slowConsumer = new SlowConsumerWatch(_outbox, options.SlowConsumerTimeout);
         _relays = new StreamRelays(this, streams, options, logger);
         _lastReceivedTicks = time.GetUtcNow().UtcTicks;
     }
@@ -68,28 +80,18 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
 
     public IMessageCodec Codec { get; }
 
-    public PriorityOutbox Outbox { get; }
-
-    /// <summary>The bearer token's subject when the upgrade carried one; it becomes the identity at <c>hello</c>.</summary>
     public string? Subject { get; init; }
 
-    /// <summary>The verified identity; null until the client's <c>hello</c> was answered.</summary>
     public string? IdentityId { get; private set; }
 
-    /// <summary>
-    /// True when the client said in <c>hello</c> that it acknowledges chunks as it renders them; otherwise
-    /// the gateway acknowledges each chunk once the socket took it, so TCP backpressure still reaches the producer.
-    /// </summary>
     public bool ClientAcknowledges { get; private set; }
 
-    /// <summary>Whether this connection relays <paramref name="streamId"/> now.</summary>
+    /// <summary>Frames waiting in the outbound lanes.</summary>
+    public int Queued => _outbox.Count;
+
     public bool Follows(string streamId) => _relays.Follows(streamId);
 
-    /// <summary>Whether this connection may follow one more answer; checked before a turn is admitted.</summary>
     public bool CanFollowAnother => _close is null && _relays.HasRoom;
-
-    /// <summary>The heartbeat strategy in force; null before the handshake.</summary>
-    public HeartbeatStrategy? Heartbeat => _heartbeat?.Schedule.Strategy;
 
     /// <summary>When the peer last sent any frame.</summary>
     public DateTimeOffset LastReceived => new(Volatile.Read(ref _lastReceivedTicks), TimeSpan.Zero);
@@ -97,17 +99,10 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
     /// <summary>When an application message (anything but a heartbeat) last went either way; the handshake before that.</summary>
     public DateTimeOffset LastMessage => new(Volatile.Read(ref _lastMessageTicks), TimeSpan.Zero);
 
-    public ConnectionState State => _finished.Task.IsCompleted ? ConnectionState.Closed
-        : _close is { Status: CloseCodes.HeartbeatTimeout } ? ConnectionState.Abnormal
-        : _close is not null ? ConnectionState.Closing
-        : IdentityId is null ? ConnectionState.Connecting
-        : _heartbeat!.Schedule.AwaitingPong ? ConnectionState.HeartbeatCheck
-        : _hadMessage is false ? ConnectionState.Connected
-        : _time.GetUtcNow() - LastMessage >= _heartbeatOptions!.IdleAfter ? ConnectionState.Idle
-        : ConnectionState.Active;
-
-    /// <summary>Cancelled when the connection ends, for whatever reason.</summary>
     public CancellationToken Aborted => _abort.Token;
+
+    /// <summary>Whether the connection was aborted; unlike <see cref="Aborted"/>, safe to ask after it was disposed.</summary>
+    public bool IsAborted => _abort.IsCancellationRequested;
 
     public WebSocketCloseStatus? CloseStatus => _close?.Status;
 
@@ -116,13 +111,11 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
 
     public DateTimeOffset Now => _time.GetUtcNow();
 
-    public long NowMs => Now.ToUnixTimeMilliseconds();
-
     /// <summary>Runs the connection until it closes; never throws for the peer's misbehaviour.</summary>
     public async Task RunAsync()
     {
         var writer = WriteLoopAsync();
-        _timers.Schedule(this, _time.GetUtcNow() + _slowConsumer.CheckInterval);
+        _timers.Schedule(new ConnectionDeadline(this, ConnectionDeadline.Kind.Handshake), _time.GetUtcNow() + _options.HandshakeTimeout);
         try
         {
             await ReadLoopAsync();
@@ -139,6 +132,9 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
 
         RequestClose(CloseCodes.Normal, string.Empty);
         await writer;
+
+        // What the socket took, the client has: acknowledged even though the connection is gone.
+        _acks?.FlushAll();
         await _abort.CancelAsync();
         await _relays.WhenAllStopped();
         _finished.TrySetResult();
@@ -156,53 +152,75 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
         }
 
         _logger.Closing(ConnectionId, (int)status, reason);
-        Outbox.Complete();
-        _abort.CancelAfter(_options.CloseTimeout);
+        _outbox.Complete();
+        _timers.Schedule(new ConnectionDeadline(this, ConnectionDeadline.Kind.Close), _time.GetUtcNow() + _options.CloseTimeout);
     }
 
-    /// <summary>Queues a frame that must not wait (errors, pongs); a full critical lane means the client is gone in all but name.</summary>
     public void SendCritical(AgentMessage message)
     {
-        if (!Outbox.TryEnqueue(message) && _close is null)
+        if (!_outbox.TryEnqueue(message) && _close is null)
         {
             RequestClose(CloseCodes.SlowConsumer, "outbound queue full");
         }
+
+        Watch();
     }
 
-    public ValueTask SendAsync(AgentMessage message) => Outbox.EnqueueAsync(message, _abort.Token);
+    public ValueTask SendAsync(AgentMessage message) => ForwardAsync(message, _abort.Token);
 
-    /// <summary>Completes the handshake: from now on the connection has an identity and a heartbeat.</summary>
-    public void Accept(string identityId, bool clientAcknowledges, HeartbeatSchedule schedule, HeartbeatOptions heartbeatOptions)
+    /// <summary>The one way frames enter the outbox: waits for room in the message's lane (a relay's backpressure).</summary>
+    internal ValueTask ForwardAsync(AgentMessage message, CancellationToken cancellationToken)
+    {
+        var queued = _outbox.EnqueueAsync(message, cancellationToken);
+
+        // After the frame is in (or waits at a full lane, which is owed frames too): see OnDue.
+        Watch();
+        return queued;
+    }
+
+    public void Accept(string identityId, bool clientAcknowledges, HeartbeatSchedule schedule)
     {
         IdentityId = identityId;
         ClientAcknowledges = clientAcknowledges;
-        _heartbeatOptions = heartbeatOptions;
         Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
-        _heartbeat = new ConnectionHeartbeat(this, schedule, _timers);
-        _heartbeat.OnDue(_time.GetUtcNow());
+
+        // Kept alive by the shared timer's queue, which is the only place that calls it.
+        new ConnectionHeartbeat(this, schedule, _timers).OnDue(_time.GetUtcNow());
     }
 
-    public ErrorMessage Error(string code, string text, bool retryable = false, string? replyTo = null, string? streamId = null) =>
-        new()
-        {
-            Id = MessageIds.New(),
-            Timestamp = NowMs,
-            Code = code,
-            Message = text,
-            Retryable = retryable,
-            ReplyTo = replyTo,
-            StreamId = streamId,
-        };
-
-    /// <summary>The client acknowledged chunks of a stream this connection relays: progress for the slow-consumer watch.</summary>
     public void Acknowledged(string streamId, long seq) => _slowConsumer.Acknowledged(streamId, seq);
 
     /// <summary>A relay of this connection ended: nothing more of that stream is owed to the client.</summary>
     internal void StoppedRelaying(string streamId) => _slowConsumer.Stopped(streamId);
 
-    /// <summary>Starts relaying a stream from the bus to this client; false when the connection follows too many already.</summary>
     public bool TryFollow(string streamId, StreamPosition from) =>
         _close is null && _relays.TryFollow(streamId, from, _abort.Token);
+
+    /// <summary>The handshake timeout passed: a connection that has not said <c>hello</c> by now is closed (4000).</summary>
+    internal void HandshakeDue()
+    {
+        if (IdentityId is null && _close is null && !_finished.Task.IsCompleted)
+        {
+            RequestClose(CloseCodes.HandshakeTimeout, "no hello within the handshake timeout");
+        }
+    }
+
+    /// <summary>The peer had its close timeout to answer the close: everything of the connection is aborted.</summary>
+    internal void CloseDue()
+    {
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended and was disposed before its close timeout: nothing left to abort.
+            return;
+        }
+
+        // The read waits without a token (see ReadLoopAsync): aborting the socket is what ends it.
+        _socket.Abort();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -214,18 +232,11 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
     private async Task ReadLoopAsync()
     {
         using var reader = new FrameReader(_socket, _options.MaxMessageBytes);
-        var handshakeDeadline = Task.Delay(_options.HandshakeTimeout, _time, _abort.Token);
         while (true)
         {
-            var read = reader.ReadAsync(_abort.Token).AsTask();
-            if (IdentityId is null && _close is null
-                && await Task.WhenAny(read, handshakeDeadline) == handshakeDeadline
-                && handshakeDeadline.IsCompletedSuccessfully && !read.IsCompleted)
-            {
-                RequestClose(CloseCodes.HandshakeTimeout, "no hello within the handshake timeout");
-            }
-
-            var frame = await read;
+            // No token: a registration per waiting read is memory per idle connection. Whatever ends the
+            // connection aborts or closes the socket (CloseDue, the writer's failure), which ends this read.
+            var frame = await reader.ReadAsync(CancellationToken.None);
             Volatile.Write(ref _lastReceivedTicks, _time.GetUtcNow().UtcTicks);
             switch (frame.Kind)
             {
@@ -269,7 +280,7 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
         catch (UnknownMessageTypeException ex)
         {
             _metrics.Failure("unknown_type");
-            SendCritical(Error(ErrorCodes.UnknownType, $"Message type '{ex.MessageType}' is not part of protocol v1."));
+            SendCritical(this.Error(ErrorCodes.UnknownType, $"Message type '{ex.MessageType}' is not part of protocol v1."));
             return;
         }
 
@@ -279,85 +290,22 @@ internal sealed class ClientConnection : IAsyncDisposable, IDueCallback
             MarkMessage();
         }
 
-        await _dispatcher.DispatchAsync(this, message);
+        await _inbound.HandleAsync(this, message);
     }
+
+    // Literals, not a string built per connection.
+    private static string EncodingTag(WireEncoding encoding) => encoding switch
+    {
+        WireEncoding.Json => "json",
+        WireEncoding.MessagePack => "messagepack",
+        WireEncoding.Protobuf => "protobuf",
+        _ => encoding.ToString().ToLowerInvariant(),
+    };
 
     private static bool IsHeartbeat(AgentMessage message) =>
         message is ControlMessage { Action: ControlActions.Ping or ControlActions.Pong };
 
-    private void MarkMessage()
-    {
-        _hadMessage = true;
-        Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var buffer = new PooledBufferWriter();
-        try
-        {
-            while (await Outbox.DequeueAsync(_abort.Token) is { } message && _close is null)
-            {
-                buffer.ResetWrittenCount();
-                Codec.Encode(message, buffer);
-                _slowConsumer.WriteStarting();
-                await _socket.SendAsync(buffer.WrittenMemory, Codec.FrameType, endOfMessage: true, _abort.Token);
-                _slowConsumer.Written(message);
-                _metrics.Sent(message, _encoding, buffer.WrittenCount, _time.GetUtcNow());
-                if (!IsHeartbeat(message) && IdentityId is not null)
-                {
-                    MarkMessage();
-                }
-
-                if (message is AssistantChunk chunk && !ClientAcknowledges)
-                {
-                    await _signals.AcknowledgeAsync(chunk.StreamId, chunk.Seq, _abort.Token);
-                }
-
-                // Keep the buffer through a burst; an idle connection holds none.
-                if (Outbox.IsEmpty)
-                {
-                    buffer.Release();
-                }
-            }
-
-            if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await _socket.CloseOutputAsync(close.Status, close.Reason, _abort.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            // The peer vanished mid-write; the read side sees the same and ends the connection.
-            await _abort.CancelAsync();
-        }
-        finally
-        {
-            buffer.Release();
-        }
-    }
-
-    // A client owed frames that takes none of them for SlowConsumerTimeout is closed (4002), whatever paused
-    // first. Its answers live on in the bus (the producer is paused by the missing acknowledgements), so the
-    // client resumes them after reconnecting. Closing drops the queued frames at once, and frees the relays at
-    // once when they wait for room, otherwise when the close handshake ends (at most CloseTimeout).
-    // Checked every CheckInterval on the node's shared timer, from RunAsync until the connection closes.
-    void IDueCallback.OnDue(DateTimeOffset now)
-    {
-        if (_close is not null || _abort.IsCancellationRequested)
-        {
-            return;
-        }
-
-        if (_slowConsumer.IsStalled(now, ClientAcknowledges))
-        {
-            _metrics.Failure("slow_consumer");
-            RequestClose(CloseCodes.SlowConsumer, "slow consumer");
-            return;
-        }
-
-        _timers.Schedule(this, now + _slowConsumer.CheckInterval);
-    }
+    private void MarkMessage() => Volatile.Write(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
 
     private sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);
 }

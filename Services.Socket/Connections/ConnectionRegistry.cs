@@ -15,7 +15,7 @@ internal sealed class ConnectionRegistry
     public ConnectionRegistry(IOptions<GatewayOptions> options, GatewayMetrics metrics)
     {
         _options = options;
-        metrics.Meter.CreateObservableGauge("aspireagent.gateway.outbound.queued", () => _connections.Values.Sum(c => (long)c.Outbox.Count),
+        metrics.Meter.CreateObservableGauge("aspireagent.gateway.outbound.queued", () => _connections.Values.Sum(c => (long)c.Queued),
             "{message}", "Frames waiting in the outbound lanes of all connections of this node.");
         metrics.Meter.CreateObservableGauge("aspireagent.gateway.connections.capacity", () => (long)options.Value.MaxConnections,
             "{connection}", "The connection limit of this node (Gateway:MaxConnections), for capacity alerts.");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using AspireAgent.Protocol;
 
@@ -19,8 +20,8 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
     private readonly Channel<AgentMessage>?[] _lanes = new Channel<AgentMessage>?[LaneCount];
     private readonly Lock _gate = new();
 
-    // Counts items across lanes so the writer can wait on "anything" without polling each lane.
-    private readonly SemaphoreSlim _available = new(0);
+    // Wakes the single writer once for whatever was queued since it last looked; it then drains every lane.
+    private readonly WriterSignal _available = new();
     private long _dropped;
     private bool _completed;
 
@@ -46,10 +47,17 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
     public bool IsEmpty => Count == 0;
 
     /// <summary>Waits for room in the message's lane: this is where a slow client pushes back on its streams.</summary>
-    public async ValueTask EnqueueAsync(AgentMessage message, CancellationToken cancellationToken)
+    /// <remarks>A lane with room takes the frame synchronously: no state machine or task per chunk.</remarks>
+    public ValueTask EnqueueAsync(AgentMessage message, CancellationToken cancellationToken)
     {
-        await Lane(message.Priority).Writer.WriteAsync(message, cancellationToken);
-        _available.Release();
+        var lane = Lane(message.Priority);
+        if (lane.Writer.TryWrite(message))
+        {
+            _available.Set();
+            return default;
+        }
+
+        return WaitForRoomAsync(lane, message, cancellationToken);
     }
 
     /// <summary>Queues without waiting; false when the lane is full (or the outbox completed).</summary>
@@ -60,12 +68,15 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
             return false;
         }
 
-        _available.Release();
+        _available.Set();
         return true;
     }
 
     /// <summary>The next frame to write, highest lane first; null once <see cref="Complete"/> was called and all is drained.</summary>
-    public async ValueTask<AgentMessage?> DequeueAsync(CancellationToken cancellationToken)
+    /// <remarks>Single reader. Not cancellable: <see cref="Complete"/>, which every end of a connection calls, ends the wait.</remarks>
+    // Pooled: the writer awaits this once per wake, and a boxed state machine per wake is garbage per burst.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<AgentMessage?> DequeueAsync()
     {
         while (true)
         {
@@ -79,8 +90,8 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
                 return null;
             }
 
-            // A count may outlive its item (the low lane dropped it); then we simply look again.
-            await _available.WaitAsync(cancellationToken);
+            // A wake may find nothing (its frame was taken by the previous drain); then we simply wait again.
+            await _available.WaitAsync();
         }
     }
 
@@ -96,7 +107,13 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
             }
         }
 
-        _available.Release();
+        _available.Set();
+    }
+
+    private async ValueTask WaitForRoomAsync(Channel<AgentMessage> lane, AgentMessage message, CancellationToken cancellationToken)
+    {
+        await lane.Writer.WriteAsync(message, cancellationToken);
+        _available.Set();
     }
 
     private Channel<AgentMessage> Lane(MessagePriority priority)

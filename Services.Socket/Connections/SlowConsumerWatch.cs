@@ -27,7 +27,7 @@ internal sealed class SlowConsumerWatch(PriorityOutbox outbox, TimeSpan timeout)
     /// <summary>How often <see cref="IsStalled"/> should be asked: a tenth of the timeout, at most a second.</summary>
     public TimeSpan CheckInterval { get; } = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
 
-    public void WriteStarting() => Volatile.Write(ref _writing, 1);
+    public void WriteStarting() => Interlocked.Exchange(ref _writing, 1);
 
     /// <summary>The socket took <paramref name="message"/>.</summary>
     public void Written(AgentMessage message)
@@ -82,7 +82,11 @@ internal sealed class SlowConsumerWatch(PriorityOutbox outbox, TimeSpan timeout)
         return now - _stalledSince >= timeout;
     }
 
-    private bool IsOwing(bool clientAcknowledges) =>
+    /// <summary>The connection stopped checking (nothing was owed): the next check starts the stall clock afresh.</summary>
+    public void Paused() => _seenProgress = -1;
+
+    /// <summary>Whether anything is owed to the client now: frames queued, a write under way, chunks not acknowledged.</summary>
+    public bool IsOwing(bool clientAcknowledges) =>
         outbox.Count > 0
         || Volatile.Read(ref _writing) == 1
         || (clientAcknowledges && _deliveries is { IsEmpty: false } deliveries && deliveries.Any(d => d.Value.Sent > d.Value.Acknowledged));

@@ -4,13 +4,14 @@ using AspireAgent.Bus;
 using AspireAgent.Protocol;
 using AspireAgent.Socket.Diagnostics;
 using AspireAgent.Socket.Options;
+using AspireAgent.Socket.Sessions;
 
 namespace AspireAgent.Socket.Connections;
 
 /// <summary>
 /// The streams one connection follows: a relay per stream reads the bus from a position and queues each
 /// event in the connection's outbox. A full lane makes the relay wait — that is where a slow client pushes
-/// back. Owned and awaited by the connection, whose slow-consumer watch closes a client that stays behind.
+/// back. Relays write only through <see cref="ClientConnection.ForwardAsync"/>. Owned and awaited by the connection, whose slow-consumer watch closes a client that stays behind.
 /// </summary>
 internal sealed class StreamRelays(ClientConnection connection, IStreamStore streams, GatewayOptions options, ILogger logger)
 {
@@ -55,7 +56,7 @@ internal sealed class StreamRelays(ClientConnection connection, IStreamStore str
             {
                 // A full lane makes the relay wait; the connection's slow-consumer watch closes a client that
                 // stays behind, which completes the outbox and ends this wait.
-                await connection.Outbox.EnqueueAsync(message, aborted);
+                await connection.ForwardAsync(message, aborted);
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

@@ -43,4 +43,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A connection's scheduled heartbeat or slow-consumer check failed")]
     public static partial void TimerCallbackFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Acknowledging chunk {Seq} of stream {StreamId} to its producer failed")]
+    public static partial void AcknowledgeFailed(this ILogger logger, string streamId, long seq, Exception exception);
 }

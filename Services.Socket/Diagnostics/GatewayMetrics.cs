@@ -59,6 +59,7 @@ public sealed class GatewayMetrics
         _refusals = meter.CreateCounter<long>("aspireagent.gateway.chat.refusals", "{refusal}",
             "user.messages refused before anything was queued, by reason: rate_limited, identity_quota, connection_quota, busy, overloaded.");
         Meter = meter;
+        DroppedHandler = Dropped;
     }
 
     /// <summary>From 1 ms to 10 s: the design's alert thresholds (500 ms, 1 s) fall on bucket bounds.</summary>
@@ -101,6 +102,9 @@ public sealed class GatewayMetrics
     public void Failure(string reason) => _failures.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Dropped() => _dropped.Add(1);
+
+    /// <summary><see cref="Dropped"/> as one shared delegate, so an outbox does not allocate its own.</summary>
+    public Action DroppedHandler { get; }
 
     /// <summary>A <c>user.message</c> refused by a limit; nothing of it was queued.</summary>
     public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));

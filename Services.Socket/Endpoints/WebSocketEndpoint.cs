@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using AspireAgent.Protocol.Encoding;
 using AspireAgent.Socket.Connections;
 using AspireAgent.Socket.Diagnostics;
+using AspireAgent.Socket.Flow;
 using AspireAgent.Socket.Identity;
 using AspireAgent.Socket.Options;
+using AspireAgent.Socket.Sessions;
 using Microsoft.Extensions.Options;
 
 namespace AspireAgent.Socket.Endpoints;
@@ -20,9 +22,9 @@ internal sealed class WebSocketEndpoint(
     OriginPolicy origins,
     UpgradeAuthenticator authenticator,
     ConnectionRegistry registry,
-    InboundDispatcher dispatcher,
+    IInboundHandler inbound,
     IStreamStore streams,
-    IStreamSignals signals,
+    AcknowledgementFlusher acknowledgements,
     IOptions<GatewayOptions> options,
     GatewayMetrics metrics,
     TimeProvider time,
@@ -86,7 +88,7 @@ internal sealed class WebSocketEndpoint(
             });
 
             metrics.Attempt("accepted");
-            await using var connection = new ClientConnection(socket, codec, options.Value, dispatcher, streams, signals, metrics, time, timers, _logger)
+            await using var connection = new ClientConnection(socket, codec, options.Value, inbound, streams, acknowledgements, metrics, time, timers, _logger)
             {
                 Subject = identity.Subject,
             };

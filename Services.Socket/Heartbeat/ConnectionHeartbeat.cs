@@ -14,7 +14,8 @@ internal sealed class ConnectionHeartbeat(ClientConnection connection, Heartbeat
 
     public void OnDue(DateTimeOffset now)
     {
-        if (connection.Aborted.IsCancellationRequested)
+        // Due after the connection ended (and was disposed): nothing to do, and the entry is dropped.
+        if (connection.IsAborted)
         {
             return;
         }

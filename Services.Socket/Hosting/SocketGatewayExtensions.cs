@@ -2,13 +2,16 @@ using AspireAgent.Bus.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using AspireAgent.Socket.Chat;
 using AspireAgent.Socket.Connections;
+using AspireAgent.Socket.Dispatch;
 using AspireAgent.Socket.Diagnostics;
 using AspireAgent.Socket.Endpoints;
+using AspireAgent.Socket.Flow;
 using AspireAgent.Socket.Heartbeat;
 using AspireAgent.Socket.Hosting;
 using AspireAgent.Socket.Identity;
 using AspireAgent.Socket.Options;
 using AspireAgent.Socket.Quotas;
+using AspireAgent.Socket.Sessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +27,7 @@ public static class SocketGatewayExtensions
             .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddOptions<HeartbeatOptions>()
             .Bind(builder.Configuration.GetSection(HeartbeatOptions.SectionName))
             .ValidateDataAnnotations()
@@ -49,6 +53,9 @@ public static class SocketGatewayExtensions
         services.AddSingleton<StreamSignalHandler>();
         services.AddSingleton<ConversationRequestHandler>();
         services.AddSingleton<InboundDispatcher>();
+        services.AddSingleton<IInboundHandler>(sp => sp.GetRequiredService<InboundDispatcher>());
+        services.AddSingleton<AcknowledgementFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementFlusher>());
         services.AddSingleton<WebSocketEndpoint>();
         services.AddHostedService<GracefulShutdown>();
         services.AddHealthChecks().AddCheck<ConnectionCapacityHealthCheck>("connection-capacity");

@@ -57,6 +57,27 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan IdentityLifetime { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// For a client that does not acknowledge itself (no <c>flow=ack</c>), the gateway acknowledges the chunks
+    /// the socket took once this many were delivered since its last acknowledgement of the stream. Must stay
+    /// below the producer's window (<c>Inference:Backpressure:Window</c>), or the producer would pause on
+    /// acknowledgements the gateway holds back.
+    /// </summary>
+    [Range(1, 4096)]
+    public int AcknowledgeEvery { get; set; } = 16;
+
+    /// <summary>The longest a delivered chunk waits for its (cumulative) acknowledgement; an answer's end is acknowledged at once.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan AcknowledgeAfter { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Acknowledgements of this node waiting to be sent to the bus; past it, they wait in their connection and are retried.</summary>
+    [Range(1, 10_000_000)]
+    public int AcknowledgeQueueCapacity { get; set; } = 16_384;
+
+    /// <summary>Acknowledgements of this node sent to the bus at once.</summary>
+    [Range(1, 256)]
+    public int AcknowledgeConcurrency { get; set; } = 4;
+
     /// <summary>This node's name in <c>welcome</c> and in logs; defaults to host name and process id.</summary>
     public string? NodeId { get; set; }
 

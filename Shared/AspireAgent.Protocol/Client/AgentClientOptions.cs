@@ -51,7 +51,7 @@ public sealed class AgentClientOptions
 
     /// <summary>
     /// Whether the client acknowledges chunks (hello <c>flow=ack</c>), so the producer never runs more than a
-    /// window ahead of what was rendered. Off: the gateway acknowledges each chunk once the socket took it.
+    /// window ahead of what was rendered. Off: the gateway acknowledges (cumulatively) the chunks the socket took.
     /// </summary>
     public bool AcknowledgeChunks { get; set; } = true;
 

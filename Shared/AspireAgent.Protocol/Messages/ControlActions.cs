@@ -84,7 +84,7 @@ public static class ControlKeys
     /// <summary>The client acknowledges; the producer pauses when the client falls a window behind.</summary>
     public const string FlowAck = "ack";
 
-    /// <summary>The gateway acknowledges each chunk once the socket took it (TCP backpressure).</summary>
+    /// <summary>The gateway acknowledges, cumulatively, the chunks the socket took (TCP backpressure).</summary>
     public const string FlowAuto = "auto";
 
     /// <summary>On <c>welcome</c> and <c>pong</c>: the id of the message answered.</summary>

@@ -111,6 +111,8 @@ public sealed class ReconnectThroughCutsTests
         await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string?>
         {
             ["Inference:Backpressure:Window"] = "4",
+            // The gateway acknowledges in batches, which must stay below the window.
+            ["Gateway:AcknowledgeEvery"] = "2",
             ["Inference:Backpressure:MaxPause"] = "00:00:05",
             ["Inference:Simulated:TokenCount"] = "80",
         });

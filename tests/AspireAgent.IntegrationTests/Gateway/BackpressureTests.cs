@@ -18,6 +18,8 @@ public sealed class BackpressureTests
         ["Inference:Simulated:TokenCount"] = "2000",
         ["Inference:Batching:MaxChars"] = "1",
         ["Inference:Backpressure:Window"] = Window.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // The gateway acknowledges in batches, which must stay below the window.
+        ["Gateway:AcknowledgeEvery"] = "4",
         ["Gateway:OutboundLaneCapacity"] = LaneCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 
@@ -36,7 +38,7 @@ public sealed class BackpressureTests
         var streamId = await StreamIdOfAsync(gateway, question.ConversationId);
         Assert.Equal(Window, await PausedAtAsync(streams, streamId, Window));
         var connection = Assert.Single(registry.Snapshot());
-        Assert.InRange(connection.Outbox.Count, 0, LaneCapacity);
+        Assert.InRange(connection.Queued, 0, LaneCapacity);
 
         await client.SendAsync(client.Control(ControlActions.Ack, new Dictionary<string, string>
         {
@@ -70,6 +72,37 @@ public sealed class BackpressureTests
                         [ControlKeys.StreamId] = start.StreamId,
                         [ControlKeys.Seq] = chunk.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     }));
+                    break;
+                case AssistantEnd e:
+                    end = e;
+                    break;
+            }
+        }
+
+        Assert.Equal(FinishReason.Stop, end.FinishReason);
+        Assert.True(chunks.Count > 10 * Window);
+        Assert.Equal(end.FullContent, string.Concat(chunks.Select(c => c.Delta)));
+    }
+
+    [Fact]
+    public async Task A_client_that_does_not_acknowledge_gets_the_whole_answer_through_the_gateways_batched_acknowledgements()
+    {
+        await using var gateway = await StartAsync();
+        await using var client = await WireClient.ConnectAsync(gateway.WebSocketUri);
+        await client.HelloAsync();
+        var question = client.UserMessage("conv-auto-acks", "Write me a very long essay.");
+        await client.SendAsync(question);
+
+        // Without acknowledgements from the gateway the producer would stop after Window chunks and end in error.
+        await client.ReceiveAsync<AssistantStart>();
+        var chunks = new List<AssistantChunk>();
+        AssistantEnd? end = null;
+        while (end is null)
+        {
+            switch (await client.ReceiveAsync<AgentMessage>(m => m is AssistantChunk or AssistantEnd))
+            {
+                case AssistantChunk chunk:
+                    chunks.Add(chunk);
                     break;
                 case AssistantEnd e:
                     end = e;

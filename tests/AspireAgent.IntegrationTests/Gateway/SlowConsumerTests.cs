@@ -34,7 +34,7 @@ public sealed class SlowConsumerTests
             await Task.Delay(20, TestContext.Current.CancellationToken);
             var connection = registry.Snapshot().SingleOrDefault();
             closed = connection is null || connection.CloseStatus is not null;
-            maxQueued = Math.Max(maxQueued, connection?.Outbox.Count ?? 0);
+            maxQueued = Math.Max(maxQueued, connection?.Queued ?? 0);
         }
 
         Assert.True(closed, "the stalled client was never closed");

@@ -22,6 +22,8 @@ public sealed class MetricsTests
             ["Inference:Simulated:TokensPerSecond"] = "300",
             ["Inference:Simulated:TokenCount"] = "60",
             ["Inference:Backpressure:Window"] = "4",
+            // The gateway acknowledges in batches, which must stay below the window.
+            ["Gateway:AcknowledgeEvery"] = "2",
         });
         var meters = gateway.Services.GetRequiredService<IMeterFactory>();
         using var attempts = new MetricCollector<long>(meters, Gateway, "aspireagent.gateway.connection.attempts");

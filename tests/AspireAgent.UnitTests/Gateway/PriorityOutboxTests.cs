@@ -20,9 +20,9 @@ public sealed class PriorityOutboxTests
 
         Assert.True(outbox.TryEnqueue(Control(ControlActions.Pong)));
 
-        var first = await outbox.DequeueAsync(TestContext.Current.CancellationToken);
+        var first = await outbox.DequeueAsync();
         Assert.Equal(ControlActions.Pong, Assert.IsType<ControlMessage>(first).Action);
-        Assert.Equal(0, Assert.IsType<AssistantChunk>(await outbox.DequeueAsync(TestContext.Current.CancellationToken)).Seq);
+        Assert.Equal(0, Assert.IsType<AssistantChunk>(await outbox.DequeueAsync()).Seq);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class PriorityOutboxTests
         var order = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            order.Add((await outbox.DequeueAsync(ct))!.Id);
+            order.Add((await outbox.DequeueAsync())!.Id);
         }
 
         Assert.Equal(["e", ControlActions.Ack, "c0", "c1", "status"], order);
@@ -57,7 +57,7 @@ public sealed class PriorityOutboxTests
         Assert.False(third.IsCompleted);
         Assert.False(outbox.TryEnqueue(Chunk(2)));
 
-        await outbox.DequeueAsync(ct);
+        await outbox.DequeueAsync();
         await third.WaitAsync(TimeSpan.FromSeconds(5), ct);
         Assert.Equal(2, outbox.Count);
     }
@@ -74,7 +74,7 @@ public sealed class PriorityOutboxTests
 
         outbox.Complete();
         var ids = new List<string>();
-        while (await outbox.DequeueAsync(ct) is { } message)
+        while (await outbox.DequeueAsync() is { } message)
         {
             ids.Add(message.Id);
         }
@@ -93,8 +93,8 @@ public sealed class PriorityOutboxTests
         Assert.False(outbox.TryEnqueue(Chunk(0))); // the normal lane is created now, already completed
         await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(
             async () => await outbox.EnqueueAsync(Chunk(1), TestContext.Current.CancellationToken));
-        Assert.Equal(ControlActions.Ping, Assert.IsType<ControlMessage>(await outbox.DequeueAsync(TestContext.Current.CancellationToken)).Action);
-        Assert.Null(await outbox.DequeueAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(ControlActions.Ping, Assert.IsType<ControlMessage>(await outbox.DequeueAsync()).Action);
+        Assert.Null(await outbox.DequeueAsync());
         Assert.True(outbox.IsEmpty);
     }
 }

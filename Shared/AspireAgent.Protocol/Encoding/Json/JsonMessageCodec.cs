@@ -13,10 +13,57 @@ internal sealed class JsonMessageCodec : IMessageCodec
 
     public WebSocketMessageType FrameType => WebSocketMessageType.Text;
 
+    // The chunk's constant envelope, encoded once: property names and its discriminator.
+    private static readonly JsonEncodedText TypeProperty = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText ChunkType = JsonEncodedText.Encode(MessageTypes.AssistantChunk);
+    private static readonly JsonEncodedText IdProperty = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("ts");
+    private static readonly JsonEncodedText StreamIdProperty = JsonEncodedText.Encode("streamId");
+    private static readonly JsonEncodedText SeqProperty = JsonEncodedText.Encode("seq");
+    private static readonly JsonEncodedText DeltaProperty = JsonEncodedText.Encode("delta");
+
+    // Encoding is synchronous, so one writer per thread serves every connection: a streaming answer no
+    // longer allocates a writer (and its state) per chunk.
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     public void Encode(AgentMessage message, IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output);
-        JsonSerializer.Serialize(writer, message, ProtocolJsonContext.Default.AgentMessage);
+        var writer = t_writer;
+        if (writer is null)
+        {
+            t_writer = writer = new Utf8JsonWriter(output);
+        }
+        else
+        {
+            // Also clears what a serialization that threw may have left half-written.
+            writer.Reset(output);
+        }
+
+        if (message is AssistantChunk chunk)
+        {
+            WriteChunk(writer, chunk);
+        }
+        else
+        {
+            JsonSerializer.Serialize(writer, message, ProtocolJsonContext.Default.AgentMessage);
+        }
+
+        writer.Flush();
+    }
+
+    // Nine frames in ten of an answer: written by hand, byte for byte what the serializer writes (discriminator
+    // first, then the base's properties, then the chunk's), without its polymorphic dispatch and write stack.
+    private static void WriteChunk(Utf8JsonWriter writer, AssistantChunk chunk)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(TypeProperty, ChunkType);
+        writer.WriteString(IdProperty, chunk.Id);
+        writer.WriteNumber(TimestampProperty, chunk.Timestamp);
+        writer.WriteString(StreamIdProperty, chunk.StreamId);
+        writer.WriteNumber(SeqProperty, chunk.Seq);
+        writer.WriteString(DeltaProperty, chunk.Delta);
+        writer.WriteEndObject();
     }
 
     public AgentMessage Decode(ReadOnlyMemory<byte> frame)

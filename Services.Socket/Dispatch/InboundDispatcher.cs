@@ -3,11 +3,15 @@ using AspireAgent.Socket.Chat;
 using AspireAgent.Socket.Heartbeat;
 using AspireAgent.Socket.Identity;
 using AspireAgent.Socket.Options;
+using AspireAgent.Socket.Sessions;
 using Microsoft.Extensions.Options;
 
-namespace AspireAgent.Socket.Connections;
+namespace AspireAgent.Socket.Dispatch;
 
-/// <summary>Decides what each decoded client message means: the protocol's state machine on the server side.</summary>
+/// <summary>
+/// Decides what each decoded client message means: the protocol's state machine on the server side. It sees
+/// the connection only as an <see cref="IClientSession"/>, and hands each message to the handler it belongs to.
+/// </summary>
 internal sealed class InboundDispatcher(
     IdentityTokens identities,
     ChatRequestHandler chat,
@@ -16,13 +20,13 @@ internal sealed class InboundDispatcher(
     ConversationRequestHandler conversations,
     Diagnostics.GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
-    IOptions<HeartbeatOptions> heartbeat)
+    IOptions<HeartbeatOptions> heartbeat) : IInboundHandler
 {
     private readonly string _node = options.Value.NodeId ?? $"{Environment.MachineName}-{Environment.ProcessId}";
 
     public string Node => _node;
 
-    public async ValueTask DispatchAsync(ClientConnection connection, AgentMessage message)
+    public async ValueTask HandleAsync(IClientSession connection, AgentMessage message)
     {
         if (connection.IdentityId is null)
         {
@@ -67,7 +71,7 @@ internal sealed class InboundDispatcher(
         }
     }
 
-    private async ValueTask HandshakeAsync(ClientConnection connection, AgentMessage message)
+    private async ValueTask HandshakeAsync(IClientSession connection, AgentMessage message)
     {
         if (message is not ControlMessage { Action: ControlActions.Hello } hello)
         {
@@ -99,7 +103,7 @@ internal sealed class InboundDispatcher(
             : heartbeat.Value.Strategy;
         var schedule = new HeartbeatSchedule(strategy, heartbeat.Value, connection.Now);
         // Armed before the welcome leaves, so the first beat is measured from the handshake.
-        connection.Accept(identityId, hello.Get(ControlKeys.Flow) == ControlKeys.FlowAck, schedule, heartbeat.Value);
+        connection.Accept(identityId, hello.Get(ControlKeys.Flow) == ControlKeys.FlowAck, schedule);
         var welcome = new Dictionary<string, string>
         {
             [ControlKeys.Identity] = identityId,
@@ -119,7 +123,7 @@ internal sealed class InboundDispatcher(
     }
 
     private static ControlMessage Control(
-        ClientConnection connection, string action, string? replyTo = null, Dictionary<string, string>? payload = null)
+        IClientSession connection, string action, string? replyTo = null, Dictionary<string, string>? payload = null)
     {
         if (replyTo is not null)
         {
@@ -127,6 +131,6 @@ internal sealed class InboundDispatcher(
             payload[ControlKeys.ReplyTo] = replyTo;
         }
 
-        return new ControlMessage { Id = MessageIds.New(), Timestamp = connection.NowMs, Action = action, Payload = payload };
+        return new ControlMessage { Id = MessageIds.New(), Timestamp = connection.NowMs(), Action = action, Payload = payload };
     }
 }
