@@ -46,7 +46,10 @@ public static class SocketGatewayExtensions
         services.AddSingleton<IdentityTokens>();
         services.AddSingleton<OriginPolicy>();
         services.AddSingleton<ConnectionRegistry>();
-        services.AddSingleton<ConnectionTimers>();
+        services.AddSingleton(sp => new ConnectionTimers(
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ConnectionTimers>>(),
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.TimerResolution));
         services.AddSingleton<UserMessageRateLimiter>();
         services.AddSingleton<ChatRequestHandler>();
         services.AddSingleton<StreamResumeHandler>();

@@ -33,6 +33,13 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Granularity of the node's shared connection timers (heartbeats, deadlines, acknowledgement flushes):
+    /// deadlines in one slot are served by one wake. Zero keeps instants exact.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan TimerResolution { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Connections this node holds at most; past it, upgrades get 503 with Retry-After.</summary>
     [Range(1, 10_000_000)]
     public int MaxConnections { get; set; } = 100_000;

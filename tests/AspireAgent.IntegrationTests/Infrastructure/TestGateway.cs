@@ -70,6 +70,13 @@ public sealed class TestGateway : IAsyncDisposable
             ["Inference:Simulated:TokensPerSecond"] = "2000",
             ["Inference:Simulated:TokenCount"] = "40",
         });
+        if (time is not null && time != TimeProvider.System)
+        {
+            // On a test's fake clock deadlines run at their exact instants, so a test can step to them; the
+            // slotting itself is proven by ConnectionTimersTests.
+            builder.Configuration.AddInMemoryCollection([new("Gateway:TimerResolution", "00:00:00")]);
+        }
+
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -37,6 +37,31 @@ public sealed class ConnectionTimersTests
     }
 
     [Fact]
+    public void With_a_resolution_deadlines_of_one_slot_run_together_at_its_end_and_never_early()
+    {
+        var time = new FakeTimeProvider(Start);
+        using var timers = new ConnectionTimers(time, NullLogger<ConnectionTimers>.Instance, TimeSpan.FromMilliseconds(50));
+        var ran = new List<(string Name, DateTimeOffset At)>();
+        timers.Schedule(new Recorder("a", ran), Start.AddMilliseconds(1_001));
+        timers.Schedule(new Recorder("b", ran), Start.AddMilliseconds(1_049));
+        timers.Schedule(new Recorder("c", ran), Start.AddMilliseconds(1_050));
+        timers.Schedule(new Recorder("d", ran), Start.AddMilliseconds(1_051));
+
+        time.Advance(TimeSpan.FromMilliseconds(1_049));
+        Assert.Empty(ran);
+
+        // 1,001, 1,049 and 1,050 ms share the slot ending at 1,050 ms: one wake runs all three.
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(["a", "b", "c"], ran.Select(r => r.Name).Order());
+        Assert.All(ran, r => Assert.Equal(Start.AddMilliseconds(1_050), r.At));
+
+        time.Advance(TimeSpan.FromMilliseconds(49));
+        Assert.Equal(3, ran.Count);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(("d", Start.AddMilliseconds(1_100)), ran[3]);
+    }
+
+    [Fact]
     public void A_callback_that_reschedules_itself_beats_periodically_and_one_that_throws_stops_nobody()
     {
         var time = new FakeTimeProvider(Start);
