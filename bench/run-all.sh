@@ -91,15 +91,22 @@ for step in "${steps[@]}"; do
       measure connections connections --targets aspireagent,signalr --count 19000 --sources 4 --heartbeat-interval 5 --hold 20 --runs 3 ;;
     floor)
       # §1: the gateway, SignalR and the floor (bare Kestrel WebSocket) in the same runs.
-      measure floor connections --targets aspireagent,signalr,floor --count 5000 --heartbeat-interval 5 --hold 20 --runs 3 ;;
+      measure floor connections --targets gateway,floor,signalr --count 5000 --heartbeat-interval 5 --hold 20 --runs 3 ;;
     stream)
       measure stream-100 stream --streams 100 --tokens-per-second 40 --token-count 60 --duration 20 --runs 3
       measure stream-250 stream --streams 250 --tokens-per-second 100 --token-count 150 --duration 20 --runs 3 ;;
     redis)
-      redis_up || { failed=1; continue; }
-      measure stream-redis stream --streams 100 --tokens-per-second 40 --token-count 60 --duration 20 --runs 3 \
-        --server-env "ConnectionStrings__redis=127.0.0.1:$redis_port"
-      redis_down ;;
+      # redis-server's own CPU, commands and memory are read around each K, apart from the gateway + worker's.
+      for k in "100 40 60" "250 100 150"; do
+        set -- $k
+        redis_up || { failed=1; continue; }
+        redis-cli -p "$redis_port" info cpu > "$out/redis-$1-cpu-before.txt"
+        measure "stream-redis-$1" stream --streams "$1" --tokens-per-second "$2" --token-count "$3" --duration 20 --runs 3 \
+          --server-env "ConnectionStrings__redis=127.0.0.1:$redis_port"
+        for section in cpu commandstats memory; do redis-cli -p "$redis_port" info "$section" > "$out/redis-$1-$section.txt"; done
+        redis-cli -p "$redis_port" dbsize > "$out/redis-$1-dbsize.txt"
+        redis_down
+      done ;;
     storm)
       measure storm storm --clients 10000 --runs 3 ;;
     micro)
