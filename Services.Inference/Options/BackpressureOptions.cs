@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireAgent.Bus.Hosting;
 
 namespace AspireAgent.Inference;
 
@@ -17,6 +18,6 @@ public sealed class BackpressureOptions
     /// model call is released and the stream ends with <c>error</c>, so a vanished client cannot hold a
     /// worker slot forever; the text produced so far stays resumable.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan MaxPause { get; set; } = TimeSpan.FromMinutes(2);
 }

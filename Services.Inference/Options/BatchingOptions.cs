@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireAgent.Bus.Hosting;
 
 namespace AspireAgent.Inference;
 
@@ -13,6 +14,6 @@ public sealed class BatchingOptions
     public int MaxChars { get; set; } = 4;
 
     /// <summary>Pending text is flushed once its first character has waited this long.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [TimeSpanRange("00:00:00", "00:01:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(15);
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using AspireAgent.Bus.Hosting;
 
 namespace AspireAgent.Inference;
 
@@ -23,7 +24,7 @@ public sealed class InferenceOptions
     public BackpressureOptions Backpressure { get; set; } = new();
 
     /// <summary>An answer still streaming after this long is cut and ends with finish reason <c>length</c>.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan MaxAnswerDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireAgent.Bus.Hosting;
 
 namespace AspireAgent.Inference;
 
@@ -26,14 +27,14 @@ public sealed class OllamaOptions
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>The first retry's delay; later ones back off exponentially, with jitter.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [TimeSpanRange("00:00:00", "00:01:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long one attempt may wait for the response headers, which Ollama sends with the first token (so this
     /// covers loading the model and reading the prompt). The streamed body has no time limit.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.100", "1.00:00:00")]
     public TimeSpan ResponseHeadersTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Set when the connection string could not be read, so that validation reports it at start.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireAgent.Bus.Hosting;
 
 namespace AspireAgent.Socket.Heartbeat;
 
@@ -12,11 +13,11 @@ public sealed class HeartbeatOptions : IValidatableObject
     /// <summary>Whether a client's <c>hello</c> may pick another strategy (payload <c>heartbeat</c>).</summary>
     public bool AllowClientHint { get; set; } = true;
 
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The ceiling of the adaptive strategy.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Factor by which the adaptive interval grows after each idle heartbeat.</summary>
@@ -24,22 +25,22 @@ public sealed class HeartbeatOptions : IValidatableObject
     public double AdaptiveGrowth { get; set; } = 2.0;
 
     /// <summary>How long a pinged peer has to show a sign of life before it is closed with 4001.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    [TimeSpanRange("00:00:00.100", "00:10:00")]
     public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// How late a deadline check may run before it is taken as a stall of this process rather than silence of
     /// the peer (see <see cref="StallGrace"/>).
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    [TimeSpanRange("00:00:00.100", "00:01:00")]
     public TimeSpan StallTolerance { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>After a late check, how long the peer's pong gets to be read before the deadline is looked at again.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    [TimeSpanRange("00:00:00.100", "00:01:00")]
     public TimeSpan StallGrace { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Without an application message for this long, a connection counts as idle.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan IdleAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireAgent.Bus.Hosting;
 
 namespace AspireAgent.Socket.Identity;
 
@@ -32,7 +33,7 @@ public sealed class GatewayAuthenticationOptions
     public string? SigningKey { get; set; }
 
     /// <summary>Tolerance for clocks that disagree when checking expiry.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    [TimeSpanRange("00:00:00", "00:10:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     public bool AcceptsTokens => Mode is not AuthenticationMode.Anonymous;

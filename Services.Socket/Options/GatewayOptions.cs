@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireAgent.Bus.Hosting;
 
 namespace AspireAgent.Socket.Options;
 
@@ -26,18 +27,18 @@ public sealed class GatewayOptions
     public int MaxUserMessageChars { get; set; } = 16_000;
 
     /// <summary>Time allowed between the upgrade and the client's <c>hello</c>; then close 4000.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [TimeSpanRange("00:00:00.100", "00:05:00")]
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Time allowed for the close handshake before the socket is aborted.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    [TimeSpanRange("00:00:00.100", "00:01:00")]
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Granularity of the node's shared connection timers (heartbeats, deadlines, acknowledgement flushes):
     /// deadlines in one slot are served by one wake. Zero keeps instants exact.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    [TimeSpanRange("00:00:00", "00:00:01")]
     public TimeSpan TimerResolution { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Connections this node holds at most; past it, upgrades get 503 with Retry-After.</summary>
@@ -53,7 +54,7 @@ public sealed class GatewayOptions
     /// without any stream frame going out or any acknowledgement coming in, before it is closed as a slow
     /// consumer (4002).
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [TimeSpanRange("00:00:00.100", "01:00:00")]
     public TimeSpan SlowConsumerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Answers one connection may follow at once; past it, <c>user.message</c> gets <c>quota_exceeded</c>.</summary>
@@ -61,7 +62,7 @@ public sealed class GatewayOptions
     public int MaxStreamsPerConnection { get; set; } = 8;
 
     /// <summary>How long an issued anonymous identity stays valid.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    [TimeSpanRange("00:01:00", "365.00:00:00")]
     public TimeSpan IdentityLifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
@@ -74,7 +75,7 @@ public sealed class GatewayOptions
     public int AcknowledgeEvery { get; set; } = 16;
 
     /// <summary>The longest a delivered chunk waits for its (cumulative) acknowledgement; an answer's end is acknowledged at once.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    [TimeSpanRange("00:00:00.001", "00:00:10")]
     public TimeSpan AcknowledgeAfter { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Acknowledgements of this node waiting to be sent to the bus; past it, they wait in their connection and are retried.</summary>

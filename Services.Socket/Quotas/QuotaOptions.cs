@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireAgent.Bus.Hosting;
 
 namespace AspireAgent.Socket.Quotas;
 
@@ -26,10 +27,10 @@ public sealed class QuotaOptions
     /// One more <c>user.message</c> is allowed per interval once the burst is spent (2 per second by default);
     /// past it, <c>rate_limited</c>.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    [TimeSpanRange("00:00:00.001", "01:00:00")]
     public TimeSpan MessageRefillInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The <c>retryAfterMs</c> hint of a <c>quota_exceeded</c>: about how long an answer takes to end.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "01:00:00")]
     public TimeSpan QuotaRetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 }

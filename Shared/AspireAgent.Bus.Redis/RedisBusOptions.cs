@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireAgent.Bus.Hosting;
 
 namespace AspireAgent.Bus.Redis;
 
@@ -42,15 +43,15 @@ public sealed class RedisBusOptions
     /// A request whose worker has not renewed its lease for this long is taken over by another worker. The
     /// time a dead worker's answers stand still before they resume on another one.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.200", "01:00:00")]
+    [TimeSpanRange("00:00:00.200", "01:00:00")]
     public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often a worker renews the leases of the answers it is generating; well under <see cref="ClaimTimeout"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:20:00")]
+    [TimeSpanRange("00:00:00.050", "00:20:00")]
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often an idle consumer looks for requests whose worker died (new requests wake it at once).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    [TimeSpanRange("00:00:00.050", "00:10:00")]
     public TimeSpan ClaimCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -58,7 +59,7 @@ public sealed class RedisBusOptions
     /// at-most-once; this bounds the delay a lost notification can cause (a reconnection triggers the check at once).
     /// A safety net, not polling: a stream that keeps streaming never triggers it.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    [TimeSpanRange("00:00:00.050", "00:10:00")]
     public TimeSpan ReaderCatchUpInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Notifications buffered per live reader; past it they are dropped and the reader catches up from the stream.</summary>
@@ -66,11 +67,11 @@ public sealed class RedisBusOptions
     public int ReaderBufferCapacity { get; set; } = 256;
 
     /// <summary>How long readers keep waiting for an unreachable Redis before the read fails (the client gets a retryable error).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a stream that never ends (every producer died, Redis lost the request) is kept.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    [TimeSpanRange("00:01:00", "7.00:00:00")]
     public TimeSpan OpenStreamTimeToLive { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Events read from the log per round trip when a reader reads it (from its position, or after a gap).</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireAgent.Bus.Hosting;
 
 namespace AspireAgent.Bus;
 
@@ -8,11 +9,11 @@ public sealed class BusOptions
     public const string SectionName = "Bus";
 
     /// <summary>How long a finished stream stays readable (for resume and late readers).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    [TimeSpanRange("00:00:01", "7.00:00:00")]
     public TimeSpan StreamRetention { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How long an idle conversation's history is kept.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    [TimeSpanRange("00:00:01", "30.00:00:00")]
     public TimeSpan ConversationRetention { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Requests waiting for a worker; past it, submissions fail with <c>overloaded</c>.</summary>
@@ -39,17 +40,17 @@ public sealed class BusOptions
     /// How long an answer counts against its identity's quota at most. An answer's count normally ends with
     /// its turn; this only bounds a count whose answer was lost with its process (a gateway or worker died).
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan AnswerQuotaLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// How long a turn may stay begun but not yet submitted. A gateway that dies between the two leaves the
     /// conversation busy; past this, the next <c>user.message</c> in it takes the turn over.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan TurnStartTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often expired streams and conversations are swept.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

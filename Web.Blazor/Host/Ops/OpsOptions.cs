@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireAgent.Bus.Hosting;
 
 namespace AspireAgent.Web.Ops;
 
@@ -17,18 +18,18 @@ public sealed class OpsOptions : IValidatableObject
     public string? PrometheusUrl { get; set; }
 
     /// <summary>How often the in-process sampler takes a point; the query step against Prometheus.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    [TimeSpanRange("00:00:00.100", "00:01:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How far back the charts go.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    [TimeSpanRange("00:00:10", "1.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// The trailing window of the series that one interval is too short for: time to first token (recorded once
     /// per answer) and the interrupt and error counts; and the range of PromQL's <c>rate()</c>.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    [TimeSpanRange("00:00:05", "01:00:00")]
     public TimeSpan RateWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Points per series: the window divided by the interval.</summary>

@@ -1,4 +1,5 @@
 using AspireAgent.Bus;
+using AspireAgent.Bus.Redis;
 using StreamPosition = AspireAgent.Bus.StreamPosition;
 using AspireAgent.IntegrationTests.Redis.Infrastructure;
 using AspireAgent.Protocol;
@@ -59,7 +60,20 @@ public sealed class RedisClusterTests
         await using var cluster = await RedisCluster.StartAsync();
         await using var gateway = await BusNode.StartAsync(cluster.ConnectionString);
         await using var worker = await BusNode.StartAsync(cluster.ConnectionString);
-        var submitted = Enumerable.Range(0, 48).Select(_ => Requests.New()).ToList();
+        // Six conversations homed on each shard: random ones leave a shard empty now and then, and an empty
+        // shard has no key to count.
+        var layout = new RequestShards(new RedisKeys(new RedisBusOptions()), new RedisBusOptions().RequestQueueShards);
+        var perShard = new int[layout.Count];
+        var submitted = new List<ChatRequest>();
+        while (submitted.Count < 6 * layout.Count)
+        {
+            var request = Requests.New();
+            if (perShard[layout.HomeOf(request.ConversationId)]++ < 6)
+            {
+                submitted.Add(request);
+            }
+        }
+
         foreach (var request in submitted)
         {
             await gateway.Requests.SubmitAsync(request, _test);
