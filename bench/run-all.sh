@@ -123,7 +123,10 @@ for step in "${steps[@]}"; do
     scale)
       # Issue 10 item 4: 100,000 idle connections with heartbeat, held 10 minutes, over 6 gateway processes sharing
       # one port (Gateway:ReusePort) and 6 client processes, each under the 20,000-descriptor hard limit.
-      measure scale scale --count 100000 --gateways 6 --client-processes 6 --heartbeat-interval 30 --hold 600 --runs 1 ;;
+      # SignalR's handshake timeout (15 s) and 16 opens in flight per client process: at 32 and the gateway's 10 s,
+      # 8 of 100,000 hellos missed the deadline while the ramp held the load average near 190 (BENCHMARKS.md §1).
+      measure scale scale --count 100000 --gateways 6 --client-processes 6 --heartbeat-interval 30 --hold 600 --runs 1 \
+        --parallel 16 --server-env Gateway__HandshakeTimeout=00:00:15 ;;
     chaos)
       echo "+ CHAOS_OUT=$out SKIP_BUILD=1 bench/chaos.sh 600 200" | tee -a "$out/commands.txt"
       CHAOS_OUT="$out" SKIP_BUILD=1 bench/chaos.sh 600 200 || failed=1 ;;
