@@ -133,11 +133,15 @@ internal sealed partial class RedisRequestQueue(
         }
     }
 
-    private async Task<RedisRequestLease?> ClaimAbandonedAsync(string consumer, int first)
+    private Task<RedisRequestLease?> ClaimAbandonedAsync(string consumer, int first) =>
+        FirstInShardsAsync(first, shard => ClaimAbandonedInShardAsync(consumer, shard));
+
+    // Round the shards from `first`; the first shard that yields a lease ends the round.
+    private async Task<RedisRequestLease?> FirstInShardsAsync(int first, Func<int, Task<RedisRequestLease?>> take)
     {
         for (var i = 0; i < shards.Count; i++)
         {
-            if (await ClaimAbandonedInShardAsync(consumer, (first + i) % shards.Count).ConfigureAwait(false) is { } lease)
+            if (await take((first + i) % shards.Count).ConfigureAwait(false) is { } lease)
             {
                 return lease;
             }
@@ -181,18 +185,8 @@ internal sealed partial class RedisRequestQueue(
         return null;
     }
 
-    private async Task<RedisRequestLease?> ReadNewAsync(string consumer, int first)
-    {
-        for (var i = 0; i < shards.Count; i++)
-        {
-            if (await ReadNewInShardAsync(consumer, (first + i) % shards.Count).ConfigureAwait(false) is { } lease)
-            {
-                return lease;
-            }
-        }
-
-        return null;
-    }
+    private Task<RedisRequestLease?> ReadNewAsync(string consumer, int first) =>
+        FirstInShardsAsync(first, shard => ReadNewInShardAsync(consumer, shard));
 
     private async Task<RedisRequestLease?> ReadNewInShardAsync(string consumer, int shard)
     {
