@@ -23,6 +23,9 @@ internal static partial class GatewayLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a WebSocket upgrade from origin {Origin}")]
     public static partial void OriginRefused(this ILogger logger, string origin);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An identity token did not verify ({Reason}); a new identity was issued")]
+    public static partial void IdentityRejected(this ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} asked for conversation {ConversationId} of another identity")]
     public static partial void ConversationForbidden(this ILogger logger, string connectionId, string conversationId);
 

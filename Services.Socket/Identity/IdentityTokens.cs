@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AspireAgent.Socket.Diagnostics;
 using AspireAgent.Socket.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ namespace AspireAgent.Socket.Identity;
 /// identity id, encrypted and authenticated, with an expiry. Nodes that share the key ring (as the
 /// distributed mode configures) accept each other's tokens.
 /// </summary>
-public sealed class IdentityTokens(IDataProtectionProvider provider, IOptions<GatewayOptions> options, TimeProvider time)
+public sealed class IdentityTokens(
+    IDataProtectionProvider provider, IOptions<GatewayOptions> options, TimeProvider time, ILogger<IdentityTokens> logger)
 {
     private const string Purpose = "AspireAgent.Identity.v1";
 
@@ -29,10 +31,18 @@ public sealed class IdentityTokens(IDataProtectionProvider provider, IOptions<Ga
         try
         {
             var id = _protector.Unprotect(token, out var expires);
-            return expires > time.GetUtcNow() ? id : null;
+            if (expires > time.GetUtcNow())
+            {
+                return id;
+            }
+
+            logger.IdentityRejected("expired");
+            return null;
         }
-        catch (CryptographicException)
+        catch (CryptographicException exception)
         {
+            // The cause tells an operator whether nodes disagree on the key ring (key not found) or a client forged it.
+            logger.IdentityRejected(exception.GetBaseException().Message);
             return null;
         }
     }

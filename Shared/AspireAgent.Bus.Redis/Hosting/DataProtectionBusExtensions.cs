@@ -1,8 +1,8 @@
 using AspireAgent.Bus.Redis;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AspireAgent.Bus.Hosting;
@@ -19,7 +19,8 @@ public static class DataProtectionBusExtensions
         {
             if (sp.GetService<RedisConnection>() is { } redis)
             {
-                keyManagement.XmlRepository = new RedisXmlRepository(() => redis.Database, redis.Keys.DataProtectionKeys);
+                keyManagement.XmlRepository = new RedisKeyRingRepository(
+                    () => redis.Database, redis.Keys.DataProtectionKeys, sp.GetRequiredService<ILogger<RedisKeyRingRepository>>());
             }
         }));
         return builder;

@@ -138,8 +138,8 @@ internal sealed class ConversationRun(string conversationId, string question, in
     }
 
     public override string ToString() =>
-        $"{ConversationId}: stream {StreamId}, nodes [{string.Join(",", Nodes)}], seqs {Seqs.Count}, resets {Resets}, " +
-        $"end {End?.FinishReason.ToString() ?? "none"}, error {Error?.Code ?? "none"}, failure {Failure?.Message ?? "none"}, " +
+        $"{ConversationId}: stream {StreamId}, nodes [{string.Join(",", Nodes)}], identities [{string.Join(",", Identities)}], seqs {Seqs.Count}, resets {Resets}, " +
+        $"end {End?.FinishReason.ToString() ?? "none"}, error {Error?.Code ?? "none"}, failure {(Failure is null ? "none" : Failure.ToString())}, " +
         $"violations [{string.Join("; ", Violations)}]";
 
     private static async Task<AgentConnection?> ConnectAsync(Uri uri, string? token, WireEncoding encoding, CancellationToken cancellationToken)
