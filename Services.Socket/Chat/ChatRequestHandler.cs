@@ -77,7 +77,7 @@ internal sealed class ChatRequestHandler(
             return;
         }
 
-        var streamId = "s_" + MessageIds.New();
+        var streamId = "s_" + MessageIds.NewUnguessable();
         using var activity = GatewayTelemetry.StartChatRequest(message, streamId, owner);
         var start = new TurnStart
         {

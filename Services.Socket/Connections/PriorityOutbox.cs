@@ -46,14 +46,17 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
     /// <summary>No frame waits in any lane.</summary>
     public bool IsEmpty => Count == 0;
 
-    /// <summary>Waits for room in the message's lane: this is where a slow client pushes back on its streams.</summary>
+    /// <summary>
+    /// Waits for room in the message's lane: this is where a slow client pushes back on its streams. A waiting
+    /// writer runs on the caller's thread until it waits again (see <see cref="WriterSignal.Set"/>).
+    /// </summary>
     /// <remarks>A lane with room takes the frame synchronously: no state machine or task per chunk.</remarks>
     public ValueTask EnqueueAsync(AgentMessage message, CancellationToken cancellationToken)
     {
         var lane = Lane(message.Priority);
         if (lane.Writer.TryWrite(message))
         {
-            _available.Set();
+            _available.Set(runWriter: true);
             return default;
         }
 
@@ -113,7 +116,7 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
     private async ValueTask WaitForRoomAsync(Channel<AgentMessage> lane, AgentMessage message, CancellationToken cancellationToken)
     {
         await lane.Writer.WriteAsync(message, cancellationToken);
-        _available.Set();
+        _available.Set(runWriter: true);
     }
 
     private Channel<AgentMessage> Lane(MessagePriority priority)

@@ -14,12 +14,16 @@ internal sealed class WriterSignal : IValueTaskSource
     private const int Signaled = 1;
     private const int Waiting = 2;
 
-    // Asynchronous continuations: a relay or the timer thread that sets the signal must not run the writer's
-    // socket write on its own stack.
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
     private int _state;
 
-    public void Set()
+    /// <param name="runWriter">
+    /// Whether a waiting writer may run on the caller's thread until its next wait. A relay passes true: it has
+    /// nothing else to do until the frame is out, and a thread-pool wake per chunk cost more CPU than the write
+    /// itself. Timers and the read loop pass false: the shared timer must not write a thousand sockets in turn on
+    /// its own thread, and a read must not wait on a write.
+    /// </param>
+    public void Set(bool runWriter = false)
     {
         while (true)
         {
@@ -30,6 +34,8 @@ internal sealed class WriterSignal : IValueTaskSource
                 case Idle when Interlocked.CompareExchange(ref _state, Signaled, Idle) == Idle:
                     return;
                 case Waiting when Interlocked.CompareExchange(ref _state, Idle, Waiting) == Waiting:
+                    // Only the setter that won the exchange completes this wait, so the flag is its own to choose.
+                    _core.RunContinuationsAsynchronously = !runWriter;
                     _core.SetResult(true);
                     return;
             }

@@ -155,5 +155,7 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
     private static string Describe(AgentMessage message) =>
         message is AssistantChunk chunk ? $"chunk seq {chunk.Seq}" : message.Type;
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Readers continue on the appender's thread (it completes the signal outside the lock): a reader only copies
+    // the new events and hands them on, and a thread-pool wake per append cost more than that work.
+    private static TaskCompletionSource NewSignal() => new();
 }
