@@ -5,23 +5,30 @@ using AspireAgent.Protocol;
 namespace AspireAgent.Socket.Connections;
 
 /// <summary>
-/// The outbound queue of one connection: one bounded channel per <see cref="MessagePriority"/> lane,
-/// drained highest lane first by the connection's single writer. A pong written after 10,000 queued chunks
-/// still goes out next, and memory per connection is bounded by the lane capacities.
+/// The outbound queue of one connection: one bounded FIFO lane per <see cref="MessagePriority"/>, drained
+/// highest lane first by the connection's single writer. A pong written after 10,000 queued chunks still goes
+/// out next, and memory per connection is bounded by the lane capacities.
 /// </summary>
 /// <remarks>
-/// A lane's channel is created on its first frame: an idle connection only ever uses the critical lane (pings),
-/// so it does not carry the other three channels.
+/// Plain queues under one lock rather than a channel per lane: an idle connection holds two lanes (pings, and
+/// the lane its welcome went through), and a bounded channel with its reusable waiters cost about 800 bytes a
+/// lane where a queue costs under 100. A lane is created on its first frame. A producer that finds its lane
+/// full waits in that lane's line and is let in, in order, as the writer takes frames: that wait is where a
+/// slow client pushes back on its streams. The low lane never waits: it sheds its oldest frame.
 /// </remarks>
 internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
 {
     private static readonly int LaneCount = Enum.GetValues<MessagePriority>().Length;
 
-    private readonly Channel<AgentMessage>?[] _lanes = new Channel<AgentMessage>?[LaneCount];
+    private readonly Queue<AgentMessage>?[] _lanes = new Queue<AgentMessage>?[LaneCount];
     private readonly Lock _gate = new();
 
     // Wakes the single writer once for whatever was queued since it last looked; it then drains every lane.
     private readonly WriterSignal _available = new();
+
+    // Producers waiting for room, per lane; created when a lane first fills (only a slow client's connection).
+    private Queue<RoomWaiter>?[]? _waiting;
+    private int _count;
     private long _dropped;
     private bool _completed;
 
@@ -29,46 +36,47 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Frames waiting in every lane.</summary>
-    public int Count
-    {
-        get
-        {
-            var count = 0;
-            foreach (var lane in _lanes)
-            {
-                count += lane?.Reader.Count ?? 0;
-            }
-
-            return count;
-        }
-    }
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>No frame waits in any lane.</summary>
     public bool IsEmpty => Count == 0;
 
     /// <summary>
-    /// Waits for room in the message's lane: this is where a slow client pushes back on its streams. A waiting
-    /// writer runs on the caller's thread until it waits again (see <see cref="WriterSignal.Set"/>).
+    /// Queues the frame, waiting for room in its lane. A waiting writer runs on the caller's thread until it
+    /// waits again (see <see cref="WriterSignal.Set"/>).
     /// </summary>
-    /// <remarks>A lane with room takes the frame synchronously: no state machine or task per chunk.</remarks>
+    /// <exception cref="ChannelClosedException">The outbox was completed (the connection is closing).</exception>
     public ValueTask EnqueueAsync(AgentMessage message, CancellationToken cancellationToken)
     {
-        var lane = Lane(message.Priority);
-        if (lane.Writer.TryWrite(message))
+        RoomWaiter waiter;
+        lock (_gate)
         {
-            _available.Set(runWriter: true);
-            return default;
+            switch (Add(message))
+            {
+                case Admission.Queued:
+                    break;
+                case Admission.Closed:
+                    return ValueTask.FromException(new ChannelClosedException());
+                default:
+                    waiter = new RoomWaiter(message);
+                    Line((int)message.Priority).Enqueue(waiter);
+                    return waiter.WaitAsync(this, cancellationToken);
+            }
         }
 
-        return WaitForRoomAsync(lane, message, cancellationToken);
+        _available.Set(runWriter: true);
+        return default;
     }
 
     /// <summary>Queues without waiting; false when the lane is full (or the outbox completed).</summary>
     public bool TryEnqueue(AgentMessage message)
     {
-        if (!Lane(message.Priority).Writer.TryWrite(message))
+        lock (_gate)
         {
-            return false;
+            if (Add(message) != Admission.Queued)
+            {
+                return false;
+            }
         }
 
         _available.Set();
@@ -83,12 +91,12 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
     {
         while (true)
         {
-            if (TryDequeue(out var message))
+            if (TryDequeue(out var message, out var done))
             {
                 return message;
             }
 
-            if (AllCompleted())
+            if (done)
             {
                 return null;
             }
@@ -98,101 +106,153 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
         }
     }
 
-    /// <summary>No more frames will be queued; <see cref="DequeueAsync"/> returns null once drained.</summary>
+    /// <summary>No more frames will be queued; waiting producers fail; <see cref="DequeueAsync"/> returns null once drained.</summary>
     public void Complete()
     {
+        List<RoomWaiter>? refused = null;
         lock (_gate)
         {
             _completed = true;
-            foreach (var lane in _lanes)
+            foreach (var line in _waiting ?? [])
             {
-                lane?.Writer.TryComplete();
+                while (line?.TryDequeue(out var waiter) == true)
+                {
+                    (refused ??= []).Add(waiter);
+                }
             }
+        }
+
+        foreach (var waiter in refused ?? [])
+        {
+            waiter.Refuse();
         }
 
         _available.Set();
     }
 
-    private async ValueTask WaitForRoomAsync(Channel<AgentMessage> lane, AgentMessage message, CancellationToken cancellationToken)
+    // Under _gate.
+    private Admission Add(AgentMessage message)
     {
-        await lane.Writer.WriteAsync(message, cancellationToken);
-        _available.Set(runWriter: true);
+        if (_completed)
+        {
+            return Admission.Closed;
+        }
+
+        var index = (int)message.Priority;
+        var lane = _lanes[index] ??= new Queue<AgentMessage>(4);
+        if (lane.Count < laneCapacity)
+        {
+            lane.Enqueue(message);
+            _count++;
+            return Admission.Queued;
+        }
+
+        if (message.Priority != MessagePriority.Low)
+        {
+            return Admission.Full;
+        }
+
+        // The low lane sheds its oldest status frame instead of holding up the producer.
+        lane.Dequeue();
+        lane.Enqueue(message);
+        Interlocked.Increment(ref _dropped);
+        onDropped?.Invoke();
+        return Admission.Queued;
     }
 
-    private Channel<AgentMessage> Lane(MessagePriority priority)
+    private bool TryDequeue(out AgentMessage message, out bool done)
     {
-        var index = (int)priority;
-        if (Volatile.Read(ref _lanes[index]) is { } existing)
-        {
-            return existing;
-        }
-
-        lock (_gate)
-        {
-            if (_lanes[index] is { } raced)
-            {
-                return raced;
-            }
-
-            var lane = Create(priority == MessagePriority.Low);
-            if (_completed)
-            {
-                // Created after Complete: born completed, so writes fail as they would on the others.
-                lane.Writer.TryComplete();
-            }
-
-            Volatile.Write(ref _lanes[index], lane);
-            return lane;
-        }
-    }
-
-    private Channel<AgentMessage> Create(bool low) =>
-        Channel.CreateBounded<AgentMessage>(
-            new BoundedChannelOptions(laneCapacity)
-            {
-                SingleReader = true,
-                // The low lane sheds its oldest status frames instead of holding up the producer.
-                FullMode = low ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
-            },
-            low ? _ =>
-            {
-                Interlocked.Increment(ref _dropped);
-                onDropped?.Invoke();
-            }
-            : null);
-
-    private bool AllCompleted()
-    {
-        lock (_gate)
-        {
-            if (!_completed)
-            {
-                return false;
-            }
-        }
-
-        foreach (var lane in _lanes)
-        {
-            if (lane is not null && !lane.Reader.Completion.IsCompleted)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private bool TryDequeue(out AgentMessage message)
-    {
-        foreach (var lane in _lanes)
-        {
-            if (lane is not null && lane.Reader.TryRead(out message!))
-            {
-                return true;
-            }
-        }
-
+        RoomWaiter? admitted = null;
+        var found = false;
         message = null!;
-        return false;
+        lock (_gate)
+        {
+            for (var index = 0; index < LaneCount && !found; index++)
+            {
+                if (_lanes[index] is not { Count: > 0 } lane)
+                {
+                    continue;
+                }
+
+                message = lane.Dequeue();
+                _count--;
+                found = true;
+
+                // The frame taken made room: the first producer still waiting for it takes it, in order.
+                while (admitted is null && _waiting?[index] is { Count: > 0 } line)
+                {
+                    var waiter = line.Dequeue();
+                    if (waiter.TryAdmit())
+                    {
+                        lane.Enqueue(waiter.Message);
+                        _count++;
+                        admitted = waiter;
+                    }
+                }
+            }
+
+            done = !found && _completed;
+        }
+
+        admitted?.Admitted();
+        return found;
+    }
+
+    private Queue<RoomWaiter> Line(int index) =>
+        (_waiting ??= new Queue<RoomWaiter>?[LaneCount])[index] ??= new Queue<RoomWaiter>();
+
+    private enum Admission
+    {
+        Queued,
+        Full,
+        Closed,
+    }
+
+    /// <summary>A producer waiting for room: let in by the writer, or given up by its cancellation or the close.</summary>
+    private sealed class RoomWaiter(AgentMessage message)
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private CancellationTokenRegistration _cancellation;
+
+        // 0 waiting, 1 admitted, 2 given up: whoever moves it from 0 decides its outcome.
+        private int _state;
+
+        public AgentMessage Message => message;
+
+        public async ValueTask WaitAsync(PriorityOutbox outbox, CancellationToken cancellationToken)
+        {
+            if (cancellationToken.CanBeCanceled)
+            {
+                _cancellation = cancellationToken.UnsafeRegister(
+                    static (state, token) => ((RoomWaiter)state!).GiveUp(new OperationCanceledException(token)), this);
+            }
+
+            try
+            {
+                await _done.Task.ConfigureAwait(false);
+            }
+            finally
+            {
+                await _cancellation.DisposeAsync().ConfigureAwait(false);
+            }
+
+            // Let in: the frame is queued; wake the writer as any enqueue does.
+            outbox._available.Set(runWriter: true);
+        }
+
+        public bool TryAdmit() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public void Admitted() => _done.TrySetResult();
+
+        public void Refuse() => GiveUp(new ChannelClosedException());
+
+        private void GiveUp(Exception reason)
+        {
+            // A waiter given up stays in its line until the writer reaches it and skips it.
+            if (Interlocked.CompareExchange(ref _state, 2, 0) == 0)
+            {
+                _done.TrySetException(reason);
+            }
+        }
     }
 }

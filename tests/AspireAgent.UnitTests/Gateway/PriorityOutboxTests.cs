@@ -97,4 +97,71 @@ public sealed class PriorityOutboxTests
         Assert.Null(await outbox.DequeueAsync());
         Assert.True(outbox.IsEmpty);
     }
+
+    [Fact]
+    public async Task Waiting_producers_are_let_in_in_order_and_one_that_gave_up_is_skipped()
+    {
+        var outbox = new PriorityOutbox(laneCapacity: 1);
+        var ct = TestContext.Current.CancellationToken;
+        await outbox.EnqueueAsync(Chunk(0), ct);
+        using var giveUp = new CancellationTokenSource();
+        var first = outbox.EnqueueAsync(Chunk(1), giveUp.Token).AsTask();
+        var second = outbox.EnqueueAsync(Chunk(2), ct).AsTask();
+        var third = outbox.EnqueueAsync(Chunk(3), ct).AsTask();
+
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.WaitAsync(TimeSpan.FromSeconds(5), ct));
+
+        var written = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            written.Add(Assert.IsType<AssistantChunk>(await outbox.DequeueAsync()).Seq);
+        }
+
+        await Task.WhenAll(second, third).WaitAsync(TimeSpan.FromSeconds(5), ct);
+        Assert.Equal([0, 2, 3], written); // the cancelled frame was never queued
+        Assert.True(outbox.IsEmpty);
+    }
+
+    [Fact]
+    public async Task Completing_fails_the_producers_waiting_for_room_and_keeps_what_was_queued()
+    {
+        var outbox = new PriorityOutbox(laneCapacity: 1);
+        var ct = TestContext.Current.CancellationToken;
+        await outbox.EnqueueAsync(Chunk(0), ct);
+        var waiting = outbox.EnqueueAsync(Chunk(1), ct).AsTask();
+
+        outbox.Complete();
+
+        await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(5), ct));
+        Assert.Equal(0, Assert.IsType<AssistantChunk>(await outbox.DequeueAsync()).Seq);
+        Assert.Null(await outbox.DequeueAsync());
+    }
+
+    [Fact]
+    public async Task Producers_and_the_writer_on_many_threads_lose_and_repeat_nothing()
+    {
+        const int Producers = 4;
+        const int PerProducer = 5_000;
+        var outbox = new PriorityOutbox(laneCapacity: 8);
+        var ct = TestContext.Current.CancellationToken;
+        var producers = Enumerable.Range(0, Producers).Select(p => Task.Run(async () =>
+        {
+            for (var i = 0; i < PerProducer; i++)
+            {
+                await outbox.EnqueueAsync(new AssistantChunk { Id = "c", Timestamp = 0, StreamId = $"s{p}", Seq = i, Delta = "x" }, ct);
+            }
+        }, ct)).ToList();
+
+        var next = new long[Producers];
+        for (var taken = 0; taken < Producers * PerProducer; taken++)
+        {
+            var chunk = Assert.IsType<AssistantChunk>(await outbox.DequeueAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), ct));
+            var producer = int.Parse(chunk.StreamId[1..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(next[producer]++, chunk.Seq);
+        }
+
+        await Task.WhenAll(producers).WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.True(outbox.IsEmpty);
+    }
 }
