@@ -7,6 +7,8 @@ namespace AspireAgent.Socket.Identity;
 
 internal static class GatewayAuthenticationExtensions
 {
+    private const string SuppressAutoDefaultScheme = "Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme";
+
     /// <summary>
     /// Bearer tokens on the upgrade (JwtBearer, configured from <c>Gateway:Authentication</c>), validated on start.
     /// Registered whatever the mode, so a node's behaviour is decided by configuration alone.
@@ -19,6 +21,10 @@ internal static class GatewayAuthenticationExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayAuthenticationOptions>, GatewayAuthenticationOptionsValidator>();
+        // The upgrade authenticates with JwtBearer by name (UpgradeAuthenticator). As the only scheme it would also
+        // become the default one, and the middleware WebApplication adds would then run it on every request and
+        // keep its handler and result alive for the whole life of each WebSocket, anonymous ones included.
+        AppContext.SetSwitch(SuppressAutoDefaultScheme, true);
         services.AddAuthentication().AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<GatewayAuthenticationOptions>>((jwt, gateway) => Configure(jwt, gateway.Value));

@@ -4,6 +4,9 @@ using AspireAgent.IntegrationTests.Client;
 using AspireAgent.IntegrationTests.Infrastructure;
 using AspireAgent.Protocol;
 using AspireAgent.Protocol.Client;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
@@ -152,5 +155,19 @@ public sealed class BearerTokenTests
 
         Assert.Contains("SigningKey", failure.Message);
         Assert.Contains("Audience", failure.Message);
+    }
+
+    [Fact]
+    public async Task The_bearer_scheme_runs_only_for_the_upgrade_and_not_as_every_requests_default()
+    {
+        await using var gateway = await TestGateway.StartAsync(_tokens.GatewaySettings("Either"), withWorker: false);
+        var schemes = gateway.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+
+        // As the only scheme it would become the default: the middleware would then authenticate every request and
+        // hold the handler for the life of each WebSocket. The upgrade names the scheme itself.
+        Assert.Null(await schemes.GetDefaultAuthenticateSchemeAsync());
+        Assert.NotNull(await schemes.GetSchemeAsync(JwtBearerDefaults.AuthenticationScheme));
+        await using var signedIn = await WireClient.ConnectAsync(gateway.WebSocketUri, bearer: _tokens.Mint("carol"));
+        Assert.Equal("carol", (await signedIn.HelloAsync()).Get(ControlKeys.Identity));
     }
 }
