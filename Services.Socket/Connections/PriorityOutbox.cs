@@ -60,7 +60,7 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
                 default:
                     waiter = new RoomWaiter(message);
                     Line((int)message.Priority).Enqueue(waiter);
-                    return waiter.WaitAsync(this, cancellationToken);
+                    return waiter.WaitAsync(cancellationToken);
             }
         }
 
@@ -219,7 +219,7 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
 
         public AgentMessage Message => message;
 
-        public async ValueTask WaitAsync(PriorityOutbox outbox, CancellationToken cancellationToken)
+        public async ValueTask WaitAsync(CancellationToken cancellationToken)
         {
             if (cancellationToken.CanBeCanceled)
             {
@@ -236,8 +236,7 @@ internal sealed class PriorityOutbox(int laneCapacity, Action? onDropped = null)
                 await _cancellation.DisposeAsync().ConfigureAwait(false);
             }
 
-            // Let in: the frame is queued; wake the writer as any enqueue does.
-            outbox._available.Set(runWriter: true);
+            // Let in by the writer, which queued the frame as it took another and comes back for the next: no wake needed.
         }
 
         public bool TryAdmit() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
