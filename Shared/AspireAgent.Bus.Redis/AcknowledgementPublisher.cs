@@ -84,9 +84,7 @@ internal sealed partial class AcknowledgementPublisher(RedisConnection redis, IL
         var i = 0;
         foreach (var (streamId, seq) in pending)
         {
-            sends[i++] = redis.Database.ScriptEvaluateAsync(
-                SignalScripts.Acknowledge,
-                [redis.Keys.StreamMeta(streamId)],
+            sends[i++] = SignalScripts.Acknowledge.EvaluateAsync(redis.Database, [redis.Keys.StreamMeta(streamId)],
                 [seq, redis.Keys.StreamSignals(streamId).ToString(), redis.Keys.StreamPublish]);
         }
 

@@ -7,7 +7,7 @@ namespace AspireAgent.Bus.Redis;
 internal static class ConversationScripts
 {
     /// <summary>KEYS: meta, turns. ARGV: owner, time to live (ms). Returns created, owned or forbidden.</summary>
-    public const string Claim = """
+    public static readonly RedisScript Claim = new("""
         local owner = redis.call('HGET', KEYS[1], 'owner')
         if not owner then
             redis.call('HSET', KEYS[1], 'owner', ARGV[1])
@@ -18,7 +18,7 @@ internal static class ConversationScripts
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
         redis.call('PEXPIRE', KEYS[2], ARGV[2])
         return 'owned'
-        """;
+        """);
 
     /// <summary>
     /// KEYS: meta, turns. ARGV: stream id, user turn, max turns, time to live (ms), now (Unix ms), turn start
@@ -26,7 +26,7 @@ internal static class ConversationScripts
     /// when the conversation was never claimed. An answer begun but unconfirmed ('begun' set) for the timeout is
     /// taken over: its gateway died before submitting it. The first turn's title sticks.
     /// </summary>
-    public const string BeginTurn = """
+    public static readonly RedisScript BeginTurn = new("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('UNCLAIMED conversation') end
         local m = redis.call('HMGET', KEYS[1], 'active', 'begun')
         if m[1] and not (m[2] and tonumber(m[2]) + tonumber(ARGV[6]) <= tonumber(ARGV[5])) then return nil end
@@ -37,20 +37,20 @@ internal static class ConversationScripts
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         return redis.call('LRANGE', KEYS[2], 0, -1)
-        """;
+        """);
 
     /// <summary>KEYS: meta. ARGV: stream id. Confirms the answer in progress as submitted, if it is this stream's.</summary>
-    public const string ConfirmTurn = """
+    public static readonly RedisScript ConfirmTurn = new("""
         if redis.call('HGET', KEYS[1], 'active') ~= ARGV[1] then return 0 end
         redis.call('HDEL', KEYS[1], 'begun')
         return 1
-        """;
+        """);
 
     /// <summary>
     /// KEYS: meta, turns. ARGV: stream id, assistant turn ('' for none), max turns, time to live (ms), now (Unix
     /// ms). Ends the answer in progress if it is this stream's: 1 when it was, 0 otherwise.
     /// </summary>
-    public const string CompleteTurn = """
+    public static readonly RedisScript CompleteTurn = new("""
         if redis.call('HGET', KEYS[1], 'active') ~= ARGV[1] then return 0 end
         redis.call('HDEL', KEYS[1], 'active', 'begun')
         redis.call('HSET', KEYS[1], 'last', ARGV[5])
@@ -61,23 +61,23 @@ internal static class ConversationScripts
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         return 1
-        """;
+        """);
 
     /// <summary>KEYS: meta, turns. The meta fields owner, title, last, active, then every turn; nil when absent.</summary>
-    public const string Read = """
+    public static readonly RedisScript Read = new("""
         local meta = redis.call('HMGET', KEYS[1], 'owner', 'title', 'last', 'active')
         if not meta[1] then return nil end
         local result = { meta[1], meta[2] or '', meta[3] or '0', meta[4] or '' }
         for _, turn in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do table.insert(result, turn) end
         return result
-        """;
+        """);
 
     /// <summary>KEYS: meta, turns. ARGV: owner. Returns deleted, forbidden, or nil when there is no such conversation.</summary>
-    public const string Delete = """
+    public static readonly RedisScript Delete = new("""
         local owner = redis.call('HGET', KEYS[1], 'owner')
         if not owner then return nil end
         if owner ~= ARGV[1] then return 'forbidden' end
         redis.call('DEL', KEYS[1], KEYS[2])
         return 'deleted'
-        """;
+        """);
 }

@@ -13,34 +13,48 @@ internal sealed class LiveFeed : IReconnectAware, IAsyncDisposable
     private readonly Channel<ReadOnlyMemory<byte>> _buffer;
     private readonly ChannelMessageQueue _queue;
     private readonly IDisposable _reconnects;
+    private readonly ITimer _silence;
+    private long _received;
+    private long _receivedAtLastLook;
     private int _catchUp;
 
-    private LiveFeed(ChannelMessageQueue queue, RedisConnection redis, int capacity)
+    private LiveFeed(ChannelMessageQueue queue, RedisConnection redis, int capacity, TimeSpan idle, TimeProvider time)
     {
         _buffer = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
             SingleReader = true,
             SingleWriter = true,
+            // The reader (a relay) goes on on the thread that delivered the notification: the multiplexer's
+            // message loop already runs on the thread pool, and a second hand-off per chunk would cost a thread
+            // switch for nothing. The reader's next wait returns the loop its thread.
+            AllowSynchronousContinuations = true,
         });
         _queue = queue;
         _reconnects = redis.OnReconnect(this);
+        // One timer for the feed's life, not one per wait: a wait per notification would create and cancel a
+        // timer for every chunk.
+        _silence = time.CreateTimer(static state => ((LiveFeed)state!).LookForSilence(), this, idle, idle);
         // Sequential, so that notifications keep the order in which Redis published them.
         queue.OnMessage(message => Offer(message.Message));
     }
 
-    /// <summary>Subscribes; messages published after this returns are delivered (or flagged as missed).</summary>
-    public static async Task<LiveFeed> SubscribeAsync(RedisConnection redis, RedisChannel channel, int capacity)
+    /// <summary>
+    /// Subscribes; messages published after this returns are delivered (or flagged as missed). When nothing came
+    /// for between one and two <paramref name="idle"/> periods, the reader is told to catch up from the log.
+    /// </summary>
+    public static async Task<LiveFeed> SubscribeAsync(
+        RedisConnection redis, RedisChannel channel, int capacity, TimeSpan idle, TimeProvider time)
     {
         var queue = await redis.Subscriber.SubscribeAsync(channel).ConfigureAwait(false);
-        return new LiveFeed(queue, redis, capacity);
+        return new LiveFeed(queue, redis, capacity, idle, time);
     }
 
     /// <summary>
     /// The next notification; <see cref="LiveItem.CatchUp"/> when some may have been missed (overflow,
-    /// reconnection) or when nothing came for <paramref name="idle"/>.
+    /// reconnection) or when nothing came for a while.
     /// </summary>
-    public async ValueTask<LiveItem> NextAsync(TimeSpan idle, TimeProvider time, CancellationToken cancellationToken)
+    public async ValueTask<LiveItem> NextAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -51,19 +65,16 @@ internal sealed class LiveFeed : IReconnectAware, IAsyncDisposable
 
             if (_buffer.Reader.TryRead(out var payload))
             {
+                if (payload.IsEmpty)
+                {
+                    // Only the wake-up of a catch-up request, and that was taken above.
+                    continue;
+                }
+
                 return new LiveItem(payload);
             }
 
-            using var deadline = new CancellationTokenSource(idle, time);
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-            try
-            {
-                await _buffer.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                return LiveItem.CatchUp;
-            }
+            await _buffer.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -71,6 +82,7 @@ internal sealed class LiveFeed : IReconnectAware, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _silence.DisposeAsync().ConfigureAwait(false);
         _reconnects.Dispose();
         _buffer.Writer.TryComplete();
         // A subscription that dies with the connection is not restored either: it is gone from the multiplexer.
@@ -79,10 +91,23 @@ internal sealed class LiveFeed : IReconnectAware, IAsyncDisposable
 
     private void Offer(RedisValue message)
     {
+        Interlocked.Increment(ref _received);
         if (!_buffer.Writer.TryWrite((byte[])message!))
         {
             RequestCatchUp();
         }
+    }
+
+    // A notification lost on the way (pub/sub is at-most-once) would otherwise leave the reader waiting for good.
+    private void LookForSilence()
+    {
+        var received = Interlocked.Read(ref _received);
+        if (received == _receivedAtLastLook)
+        {
+            RequestCatchUp();
+        }
+
+        _receivedAtLastLook = received;
     }
 
     private void RequestCatchUp()

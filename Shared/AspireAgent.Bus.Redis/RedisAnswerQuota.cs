@@ -9,8 +9,7 @@ internal sealed class RedisAnswerQuota(RedisConnection redis, IOptions<BusOption
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var lifetime = (long)options.Value.AnswerQuotaLifetime.TotalMilliseconds;
-        var taken = (long)await redis.Database.ScriptEvaluateAsync(
-            QuotaScripts.Take, [redis.Keys.OwnerAnswers(ownerId)], [now, now + lifetime, streamId, limit, lifetime])
+        var taken = (long)await QuotaScripts.Take.EvaluateAsync(redis.Database, [redis.Keys.OwnerAnswers(ownerId)], [now, now + lifetime, streamId, limit, lifetime])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         return taken == 1;
     }

@@ -11,6 +11,9 @@ public sealed class RedisBusOptions
 {
     public const string SectionName = "Bus:Redis";
 
+    /// <summary>The most shards <see cref="RequestQueueShards"/> may name.</summary>
+    public const int MaxRequestQueueShards = 256;
+
     /// <summary>The name of the connection string to read, in StackExchange.Redis form (<c>host:port,password=…</c>).</summary>
     [Required(AllowEmptyStrings = false)]
     public string ConnectionName { get; set; } = "redis";
@@ -30,9 +33,10 @@ public sealed class RedisBusOptions
     /// <summary>
     /// Redis streams the request queue is spread over (see docs/distributed.md). On a Redis Cluster each lives on
     /// the master owning its slot, so submissions and takes spread over the masters instead of pinning one.
-    /// Lowering it strands the requests waiting in the dropped shards: drain first.
+    /// It can be changed on a running system: consumers go on reading the shards of every count used before
+    /// (<see cref="RequestQueueLayouts"/>), so no waiting request is stranded.
     /// </summary>
-    [Range(1, 256)]
+    [Range(1, MaxRequestQueueShards)]
     public int RequestQueueShards { get; set; } = 8;
 
     /// <summary>The consumer group of the workers on each shard of the request queue.</summary>
@@ -55,8 +59,9 @@ public sealed class RedisBusOptions
     public TimeSpan ClaimCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a live reader waits without any notification before it checks the stream itself. Pub/sub is
-    /// at-most-once; this bounds the delay a lost notification can cause (a reconnection triggers the check at once).
+    /// How long a live reader goes without any notification before it checks the stream itself: a silence of one to
+    /// two of these periods (one timer per reader, looked at once a period). Pub/sub is at-most-once; this bounds
+    /// the delay a lost notification can cause (a reconnection triggers the check at once).
     /// A safety net, not polling: a stream that keeps streaming never triggers it.
     /// </summary>
     [TimeSpanRange("00:00:00.050", "00:10:00")]

@@ -15,8 +15,7 @@ internal sealed class RedisConversationStore(RedisConnection redis, IOptions<Bus
 
     public async ValueTask<ConversationAccess> ClaimAsync(string conversationId, string ownerId, CancellationToken cancellationToken)
     {
-        var access = (string?)await redis.Database.ScriptEvaluateAsync(
-            ConversationScripts.Claim, Keys(conversationId), [ownerId, RetentionMs])
+        var access = (string?)await ConversationScripts.Claim.EvaluateAsync(redis.Database, Keys(conversationId), [ownerId, RetentionMs])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var result = access switch
         {
@@ -38,8 +37,7 @@ internal sealed class RedisConversationStore(RedisConnection redis, IOptions<Bus
         RedisResult result;
         try
         {
-            result = await redis.Database.ScriptEvaluateAsync(
-                ConversationScripts.BeginTurn, Keys(conversationId), [
+            result = await ConversationScripts.BeginTurn.EvaluateAsync(redis.Database, Keys(conversationId), [
                     streamId, Encode(userTurn with { StreamId = streamId }), options.Value.MaxHistoryTurns, RetentionMs,
                     NowMs, (long)options.Value.TurnStartTimeout.TotalMilliseconds, ConversationSnapshot.TitleOf(userTurn.Content),
                 ])
@@ -54,14 +52,12 @@ internal sealed class RedisConversationStore(RedisConnection redis, IOptions<Bus
     }
 
     public async ValueTask ConfirmTurnAsync(string conversationId, string streamId, CancellationToken cancellationToken) =>
-        await redis.Database.ScriptEvaluateAsync(ConversationScripts.ConfirmTurn, [redis.Keys.ConversationMeta(conversationId)], [streamId])
+        await ConversationScripts.ConfirmTurn.EvaluateAsync(redis.Database, [redis.Keys.ConversationMeta(conversationId)], [streamId])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
 
     public async ValueTask CompleteTurnAsync(
         string conversationId, string streamId, ChatTurn? assistantTurn, CancellationToken cancellationToken) =>
-        await redis.Database.ScriptEvaluateAsync(
-            ConversationScripts.CompleteTurn,
-            Keys(conversationId),
+        await ConversationScripts.CompleteTurn.EvaluateAsync(redis.Database, Keys(conversationId),
             [streamId, assistantTurn is null ? string.Empty : Encode(assistantTurn with { StreamId = streamId }), options.Value.MaxHistoryTurns,
                 RetentionMs, NowMs])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -101,7 +97,7 @@ internal sealed class RedisConversationStore(RedisConnection redis, IOptions<Bus
 
     public async ValueTask<ConversationSnapshot?> GetAsync(string conversationId, CancellationToken cancellationToken)
     {
-        var result = await redis.Database.ScriptEvaluateAsync(ConversationScripts.Read, Keys(conversationId))
+        var result = await ConversationScripts.Read.EvaluateAsync(redis.Database, Keys(conversationId))
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsNull)
         {
@@ -120,7 +116,7 @@ internal sealed class RedisConversationStore(RedisConnection redis, IOptions<Bus
 
     public async ValueTask<ConversationAccess?> DeleteAsync(string conversationId, string ownerId, CancellationToken cancellationToken)
     {
-        var outcome = (string?)await redis.Database.ScriptEvaluateAsync(ConversationScripts.Delete, Keys(conversationId), [ownerId])
+        var outcome = (string?)await ConversationScripts.Delete.EvaluateAsync(redis.Database, Keys(conversationId), [ownerId])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         if (outcome == "deleted")
         {

@@ -29,6 +29,12 @@ internal sealed class RedisKeys(string prefix, bool sharded)
     public RedisKey RequestShard(string hashTag) => $"{prefix}{{{hashTag}}}:requests";
 
     /// <summary>
+    /// A set: every shard count a process has used on this Redis (see <see cref="RequestQueueLayouts"/>), so that
+    /// consumers also read the shards of a count no longer configured.
+    /// </summary>
+    public RedisKey RequestLayouts { get; } = prefix + "requests:layouts";
+
+    /// <summary>
     /// Announces new requests, so idle consumers wake without polling. Not sharded: it hashes apart from the
     /// request stream its script writes, and carries one small message per request, not per chunk.
     /// </summary>

@@ -40,8 +40,7 @@ internal sealed partial class RedisLeaseKeeper(
     {
         try
         {
-            var renewed = (long)await redis.Database.ScriptEvaluateAsync(
-                QueueScripts.Renew, [lease.ShardKey], [options.Value.ConsumerGroup, lease.EntryId, lease.Consumer]).ConfigureAwait(false);
+            var renewed = (long)await QueueScripts.Renew.EvaluateAsync(redis.Database, [lease.ShardKey], [options.Value.ConsumerGroup, lease.EntryId, lease.Consumer]).ConfigureAwait(false);
             if (renewed == 0 && leases.Remove(lease))
             {
                 LogLost(lease.Request.StreamId, lease.Consumer);

@@ -4,13 +4,11 @@ namespace AspireAgent.Bus.Redis;
 
 /// <summary>A request held by one consumer of the group, identified by its entry id in its shard of the request queue.</summary>
 internal sealed class RedisRequestLease(
-    ChatRequest request, int shard, RedisKey shardKey, RedisValue entryId, string consumer, RedisRequestQueue queue) : RequestLease
+    ChatRequest request, RedisKey shardKey, RedisValue entryId, string consumer, RedisRequestQueue queue) : RequestLease
 {
     public override ChatRequest Request => request;
 
-    /// <summary>The shard of the request queue holding the request, and its key (see <see cref="RequestShards"/>).</summary>
-    public int Shard => shard;
-
+    /// <summary>The key of the request queue's shard holding the request (see <see cref="RequestShards"/>).</summary>
     public RedisKey ShardKey => shardKey;
 
     public RedisValue EntryId => entryId;

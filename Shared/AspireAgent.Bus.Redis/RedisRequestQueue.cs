@@ -9,8 +9,10 @@ namespace AspireAgent.Bus.Redis;
 /// <summary>
 /// Requests on Redis streams read by the workers' consumer group, sharded over <see cref="RequestShards"/>:
 /// each request goes to exactly one consumer and stays pending until that consumer completes it. A consumer
-/// takes new requests when a gateway announces one (pub/sub) and, on the process's <see cref="ClaimSchedule"/>,
-/// takes over requests whose holder stopped renewing them for <see cref="RedisBusOptions.ClaimTimeout"/> (XAUTOCLAIM).
+/// takes new requests from the shard a gateway announced (pub/sub, <see cref="RequestAnnouncements"/>) and, on
+/// the process's <see cref="ClaimSchedule"/>, takes over requests whose holder stopped renewing them for
+/// <see cref="RedisBusOptions.ClaimTimeout"/> (XAUTOCLAIM). Consumers read the shards of every shard count in use
+/// (<see cref="RequestQueueLayouts"/>).
 /// </summary>
 /// <remarks>
 /// A consumer works on one lease at a time: its lease is renewed until it is completed, or until the
@@ -21,6 +23,7 @@ internal sealed partial class RedisRequestQueue(
     RedisConnection redis,
     RequestAnnouncements announcements,
     RequestShards shards,
+    RequestQueueLayouts layouts,
     ClaimSchedule claims,
     LeaseRegistry leases,
     IOptions<BusOptions> busOptions,
@@ -38,6 +41,7 @@ internal sealed partial class RedisRequestQueue(
     /// </summary>
     public async ValueTask SubmitAsync(ChatRequest request, CancellationToken cancellationToken)
     {
+        await layouts.RecordAsync().ConfigureAwait(false);
         var payload = JsonSerializer.SerializeToUtf8Bytes(request, RedisJsonContext.Default.ChatRequest);
         var capacity = busOptions.Value.RequestQueueCapacity;
         var home = shards.HomeOf(request.ConversationId);
@@ -50,8 +54,7 @@ internal sealed partial class RedisRequestQueue(
                 continue;
             }
 
-            var added = (long)await redis.Database.ScriptEvaluateAsync(
-                QueueScripts.Submit, [shards[shard]], [Group, share, payload, Keys.RequestsAnnounced.ToString()])
+            var added = (long)await QueueScripts.Submit.EvaluateAsync(redis.Database, [shards[shard]], [Group, share, payload, Keys.RequestsAnnounced.ToString()])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
             if (added == 1)
             {
@@ -66,9 +69,10 @@ internal sealed partial class RedisRequestQueue(
         string consumer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await announcements.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+        await layouts.RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         RedisRequestLease? current = null;
         // Each consumer goes round the shards from its own random start, so they do not all drain shard 0 first.
-        var next = Random.Shared.Next(shards.Count);
+        var next = Random.Shared.Next(layouts.Keys.Count);
         try
         {
             while (true)
@@ -81,22 +85,36 @@ internal sealed partial class RedisRequestQueue(
                 {
                     try
                     {
+                        await layouts.RefreshAsync().ConfigureAwait(false);
                         lease = await ClaimAbandonedAsync(consumer, next).ConfigureAwait(false);
                     }
                     finally
                     {
                         claims.End(found: lease is not null);
                     }
+
+                    // The round also looks at every shard for new requests, in case an announcement was lost.
+                    announcements.MarkEverywhere();
                 }
 
-                lease ??= await ReadNewAsync(consumer, next).ConfigureAwait(false);
+                var work = AnnouncedWork.Nowhere;
                 if (lease is null)
                 {
-                    await WaitAsync(Task.WhenAny(announced, rearmed), claims.UntilDue, cancellationToken).ConfigureAwait(false);
+                    work = announcements.Take();
+                    lease = await ReadNewAsync(consumer, work, next).ConfigureAwait(false);
+                }
+
+                if (lease is null)
+                {
+                    if (work.IsNowhere)
+                    {
+                        await WaitAsync(Task.WhenAny(announced, rearmed), claims.UntilDue, cancellationToken).ConfigureAwait(false);
+                    }
+
                     continue;
                 }
 
-                next = (lease.Shard + 1) % shards.Count;
+                next = (IndexOf(lease.ShardKey) + 1) % layouts.Keys.Count;
                 leases.Remove(current);
                 current = lease;
                 leases.Add(lease);
@@ -116,8 +134,7 @@ internal sealed partial class RedisRequestQueue(
         long outcome;
         try
         {
-            outcome = (long)await redis.Database.ScriptEvaluateAsync(
-                QueueScripts.Complete, [shards[lease.Shard]], [Group, lease.EntryId, lease.Consumer])
+            outcome = (long)await QueueScripts.Complete.EvaluateAsync(redis.Database, [lease.ShardKey], [Group, lease.EntryId, lease.Consumer])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException exception) when (IsNoGroup(exception))
@@ -137,11 +154,12 @@ internal sealed partial class RedisRequestQueue(
         FirstInShardsAsync(first, shard => ClaimAbandonedInShardAsync(consumer, shard));
 
     // Round the shards from `first`; the first shard that yields a lease ends the round.
-    private async Task<RedisRequestLease?> FirstInShardsAsync(int first, Func<int, Task<RedisRequestLease?>> take)
+    private async Task<RedisRequestLease?> FirstInShardsAsync(int first, Func<RedisKey, Task<RedisRequestLease?>> take)
     {
-        for (var i = 0; i < shards.Count; i++)
+        var keys = layouts.Keys;
+        for (var i = 0; i < keys.Count; i++)
         {
-            if (await take((first + i) % shards.Count).ConfigureAwait(false) is { } lease)
+            if (await take(keys[(first + i) % keys.Count]).ConfigureAwait(false) is { } lease)
             {
                 return lease;
             }
@@ -150,9 +168,23 @@ internal sealed partial class RedisRequestQueue(
         return null;
     }
 
+    private int IndexOf(RedisKey shard)
+    {
+        var keys = layouts.Keys;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (keys[i] == shard)
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
     // XAUTOCLAIM looks at no more than ten pending entries per call, so the cursor is followed through the
     // whole pending list: an abandoned request behind ten live ones is still found.
-    private async Task<RedisRequestLease?> ClaimAbandonedInShardAsync(string consumer, int shard)
+    private async Task<RedisRequestLease?> ClaimAbandonedInShardAsync(string consumer, RedisKey shard)
     {
         var cursor = (RedisValue)"0-0";
         do
@@ -161,7 +193,7 @@ internal sealed partial class RedisRequestQueue(
             try
             {
                 claimed = await redis.Database.StreamAutoClaimAsync(
-                    shards[shard], Group, consumer, (long)options.Value.ClaimTimeout.TotalMilliseconds, cursor, count: 1).ConfigureAwait(false);
+                    shard, Group, consumer, (long)options.Value.ClaimTimeout.TotalMilliseconds, cursor, count: 1).ConfigureAwait(false);
             }
             catch (RedisServerException exception) when (IsNoGroup(exception))
             {
@@ -185,20 +217,45 @@ internal sealed partial class RedisRequestQueue(
         return null;
     }
 
-    private Task<RedisRequestLease?> ReadNewAsync(string consumer, int first) =>
-        FirstInShardsAsync(first, shard => ReadNewInShardAsync(consumer, shard));
+    // A request found marks where it was found again: more may wait there (see RequestAnnouncements).
+    private async Task<RedisRequestLease?> ReadNewAsync(string consumer, AnnouncedWork work, int first)
+    {
+        if (work.IsEverywhere)
+        {
+            var found = await FirstInShardsAsync(first, shard => ReadNewInShardAsync(consumer, shard)).ConfigureAwait(false);
+            if (found is not null)
+            {
+                announcements.MarkEverywhere();
+            }
 
-    private async Task<RedisRequestLease?> ReadNewInShardAsync(string consumer, int shard)
+            return found;
+        }
+
+        if (work.Shard is not { } shard)
+        {
+            return null;
+        }
+
+        var lease = await ReadNewInShardAsync(consumer, shard).ConfigureAwait(false);
+        if (lease is not null)
+        {
+            announcements.Mark(shard);
+        }
+
+        return lease;
+    }
+
+    private async Task<RedisRequestLease?> ReadNewInShardAsync(string consumer, RedisKey shard)
     {
         StreamEntry[] entries;
         try
         {
-            entries = await redis.Database.StreamReadGroupAsync(shards[shard], Group, consumer, ">", count: 1).ConfigureAwait(false);
+            entries = await redis.Database.StreamReadGroupAsync(shard, Group, consumer, ">", count: 1).ConfigureAwait(false);
         }
         catch (RedisServerException exception) when (IsNoGroup(exception))
         {
             await EnsureGroupAsync(shard).ConfigureAwait(false);
-            entries = await redis.Database.StreamReadGroupAsync(shards[shard], Group, consumer, ">", count: 1).ConfigureAwait(false);
+            entries = await redis.Database.StreamReadGroupAsync(shard, Group, consumer, ">", count: 1).ConfigureAwait(false);
         }
 
         foreach (var entry in entries)
@@ -212,7 +269,7 @@ internal sealed partial class RedisRequestQueue(
         return null;
     }
 
-    private async Task<RedisRequestLease?> ToLeaseAsync(StreamEntry entry, int shard, string consumer)
+    private async Task<RedisRequestLease?> ToLeaseAsync(StreamEntry entry, RedisKey shard, string consumer)
     {
         ChatRequest? request = null;
         try
@@ -225,11 +282,11 @@ internal sealed partial class RedisRequestQueue(
             LogUnreadable(exception, entry.Id.ToString());
         }
 
-        var lease = request is null ? null : new RedisRequestLease(request, shard, shards[shard], entry.Id, consumer, this);
+        var lease = request is null ? null : new RedisRequestLease(request, shard, entry.Id, consumer, this);
         if (lease is null)
         {
             // Nobody can ever answer it: dropping it keeps it from being handed round forever.
-            await redis.Database.ScriptEvaluateAsync(QueueScripts.Complete, [shards[shard]], [Group, entry.Id, consumer]).ConfigureAwait(false);
+            await QueueScripts.Complete.EvaluateAsync(redis.Database, [shard], [Group, entry.Id, consumer]).ConfigureAwait(false);
         }
 
         return lease;
@@ -237,12 +294,12 @@ internal sealed partial class RedisRequestQueue(
 
     // Created at 0, not $: requests submitted while the group did not exist (first start, or after Redis lost
     // its data) are still delivered.
-    private async Task EnsureGroupAsync(int shard)
+    private async Task EnsureGroupAsync(RedisKey shard)
     {
         try
         {
-            await redis.Database.StreamCreateConsumerGroupAsync(shards[shard], Group, "0", createStream: true).ConfigureAwait(false);
-            LogGroupCreated(Group, shard);
+            await redis.Database.StreamCreateConsumerGroupAsync(shard, Group, "0", createStream: true).ConfigureAwait(false);
+            LogGroupCreated(Group, shard.ToString());
         }
         catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
@@ -270,7 +327,7 @@ internal sealed partial class RedisRequestQueue(
         exception.Message.Contains("NOGROUP", StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created consumer group {Group} on request shard {Shard}")]
-    private partial void LogGroupCreated(string group, int shard);
+    private partial void LogGroupCreated(string group, string shard);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} took over the request of stream {StreamId}: its worker stopped renewing it")]
     private partial void LogTookOver(string streamId, string consumer);

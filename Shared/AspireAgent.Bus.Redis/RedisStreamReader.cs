@@ -21,7 +21,8 @@ internal sealed class RedisStreamReader(
     {
         var settings = options.Value;
         await using var feed = await outage.RunAsync(
-            () => LiveFeed.SubscribeAsync(redis, redis.Keys.StreamLive(streamId), settings.ReaderBufferCapacity),
+            () => LiveFeed.SubscribeAsync(
+                redis, redis.Keys.StreamLive(streamId), settings.ReaderBufferCapacity, settings.ReaderCatchUpInterval, time),
             "subscribing to a stream", cancellationToken).ConfigureAwait(false);
         var cursor = StreamEventId.From(from);
         var batch = new List<(StreamEventId Id, AgentMessage Message)>(settings.ReadBatchSize);
@@ -48,7 +49,7 @@ internal sealed class RedisStreamReader(
             // Each notification carries its events, so a relay in step with the producer reads nothing.
             while (true)
             {
-                var item = await feed.NextAsync(settings.ReaderCatchUpInterval, time, cancellationToken).ConfigureAwait(false);
+                var item = await feed.NextAsync(cancellationToken).ConfigureAwait(false);
                 batch.Clear();
                 if (item.IsCatchUp || !EventCodec.TryDecodeNotification(item.Payload, batch))
                 {
@@ -89,9 +90,7 @@ internal sealed class RedisStreamReader(
         string streamId, StreamEventId after, List<(StreamEventId, AgentMessage)> into, CancellationToken cancellationToken)
     {
         var result = await outage.RunAsync(
-            () => redis.Database.ScriptEvaluateAsync(
-                StreamScripts.Read,
-                [redis.Keys.StreamMeta(streamId), redis.Keys.StreamEvents(streamId)],
+            () => StreamScripts.Read.EvaluateAsync(redis.Database, [redis.Keys.StreamMeta(streamId), redis.Keys.StreamEvents(streamId)],
                 [after.ToString(), options.Value.ReadBatchSize]),
             "reading a stream", cancellationToken).ConfigureAwait(false);
         if (result.IsNull)

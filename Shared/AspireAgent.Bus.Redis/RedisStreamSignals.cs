@@ -14,8 +14,7 @@ internal sealed class RedisStreamSignals(RedisConnection redis, AcknowledgementP
         acknowledgements.QueueAsync(streamId, seq, cancellationToken);
 
     public async ValueTask InterruptAsync(string streamId, CancellationToken cancellationToken) =>
-        await redis.Database.ScriptEvaluateAsync(
-            SignalScripts.Interrupt, [redis.Keys.StreamMeta(streamId)], [redis.Keys.StreamSignals(streamId).ToString(), redis.Keys.StreamPublish])
+        await SignalScripts.Interrupt.EvaluateAsync(redis.Database, [redis.Keys.StreamMeta(streamId)], [redis.Keys.StreamSignals(streamId).ToString(), redis.Keys.StreamPublish])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<IStreamWatch> WatchAsync(string streamId, CancellationToken cancellationToken)

@@ -21,9 +21,7 @@ internal sealed class RedisStreamStore(
 
     public async ValueTask CreateAsync(StreamInfo info, CancellationToken cancellationToken)
     {
-        var created = (long)await redis.Database.ScriptEvaluateAsync(
-            StreamScripts.Create,
-            [Keys.StreamMeta(info.StreamId)],
+        var created = (long)await StreamScripts.Create.EvaluateAsync(redis.Database, [Keys.StreamMeta(info.StreamId)],
             [info.ConversationId, info.OwnerId, info.CreatedAt.ToUnixTimeMilliseconds(), Milliseconds(options.Value.OpenStreamTimeToLive)])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         if (created == 0)
@@ -68,9 +66,7 @@ internal sealed class RedisStreamStore(
 
     private async ValueTask<StreamProducer> AcquireCoreAsync(string streamId, long? renewing, CancellationToken cancellationToken)
     {
-        var result = await redis.Database.ScriptEvaluateAsync(
-            StreamScripts.Acquire,
-            [Keys.StreamMeta(streamId), Keys.StreamEvents(streamId)],
+        var result = await StreamScripts.Acquire.EvaluateAsync(redis.Database, [Keys.StreamMeta(streamId), Keys.StreamEvents(streamId)],
             [renewing?.ToString(CultureInfo.InvariantCulture) ?? string.Empty])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsNull)
@@ -128,8 +124,7 @@ internal sealed class RedisStreamStore(
             args[at + 3] = EventCodec.Encode(message);
         }
 
-        var outcome = (string?)await redis.Database.ScriptEvaluateAsync(
-            StreamScripts.Append, [Keys.StreamMeta(streamId), Keys.StreamEvents(streamId)], args)
+        var outcome = (string?)await StreamScripts.Append.EvaluateAsync(redis.Database, [Keys.StreamMeta(streamId), Keys.StreamEvents(streamId)], args)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
 
         switch (outcome)

@@ -8,7 +8,7 @@ namespace AspireAgent.Bus.Redis;
 internal static class SignalScripts
 {
     /// <summary>KEYS: meta. ARGV: seq, channel, publish command. Records and publishes an acknowledgement that moves forward.</summary>
-    public const string Acknowledge = """
+    public static readonly RedisScript Acknowledge = new("""
         local current = redis.call('HGET', KEYS[1], 'acked')
         if not current then
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -18,13 +18,13 @@ internal static class SignalScripts
         redis.call('HSET', KEYS[1], 'acked', ARGV[1])
         redis.call(ARGV[3], ARGV[2], 'a' .. ARGV[1])
         return 1
-        """;
+        """);
 
     /// <summary>KEYS: meta. ARGV: channel, publish command. Records and publishes an interrupt.</summary>
-    public const string Interrupt = """
+    public static readonly RedisScript Interrupt = new("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
         redis.call('HSET', KEYS[1], 'interrupted', 1)
         redis.call(ARGV[2], ARGV[1], 'i')
         return 1
-        """;
+        """);
 }

@@ -7,13 +7,13 @@ namespace AspireAgent.Bus.Redis;
 internal static class StreamScripts
 {
     /// <summary>KEYS: meta. ARGV: conversation, owner, created (ms), time to live (ms). 1 when created, 0 when it existed.</summary>
-    public const string Create = """
+    public static readonly RedisScript Create = new("""
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('HSET', KEYS[1], 'conv', ARGV[1], 'owner', ARGV[2], 'created', ARGV[3],
             'epoch', 0, 'attempt', 0, 'next', 0, 'minor', 0, 'started', 0)
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         return 1
-        """;
+        """);
 
     /// <summary>
     /// KEYS: meta, events. ARGV: epoch ('' for an unfenced append), live channel, retention (ms), max chunks,
@@ -22,7 +22,7 @@ internal static class StreamScripts
     /// missing, fenced, ended, order or limit. Every event is checked before any is written, so a refused batch
     /// writes nothing; the batch is then published as one notification (see <see cref="EventCodec"/>).
     /// </summary>
-    public const string Append = """
+    public static readonly RedisScript Append = new("""
         local m = redis.call('HMGET', KEYS[1], 'epoch', 'next', 'minor', 'started', 'ended', 'bytes')
         if not m[1] then return 'missing' end
         if ARGV[1] ~= '' and m[1] ~= ARGV[1] then return 'fenced' end
@@ -83,14 +83,14 @@ internal static class StreamScripts
         end
         redis.call(ARGV[8], ARGV[2], table.concat(note))
         return 'ok'
-        """;
+        """);
 
     /// <summary>
     /// KEYS: meta, events. ARGV: the renewed handle's epoch, or '' for a new attempt. Makes a new producer
     /// handle: returns {epoch, attempt, next seq, started, end event or ''}, nil when the stream does not
     /// exist, or 'fenced' when the renewed handle is no longer the current one.
     /// </summary>
-    public const string Acquire = """
+    public static readonly RedisScript Acquire = new("""
         local m = redis.call('HMGET', KEYS[1], 'epoch', 'attempt', 'next', 'started', 'ended')
         if not m[1] then return nil end
         local attempt = tonumber(m[2] or '0')
@@ -107,14 +107,14 @@ internal static class StreamScripts
             if #last > 0 then ending = last[1][2][2] end
         end
         return {epoch, attempt, m[3], m[4], ending}
-        """;
+        """);
 
     /// <summary>
     /// KEYS: meta, events. ARGV: exclusive start id, count. The events after the start, or nil when the stream
     /// does not exist: existence and content in one round trip.
     /// </summary>
-    public const string Read = """
+    public static readonly RedisScript Read = new("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
         return redis.call('XRANGE', KEYS[2], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])
-        """;
+        """);
 }

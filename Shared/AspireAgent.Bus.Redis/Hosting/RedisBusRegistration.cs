@@ -48,6 +48,7 @@ internal static class RedisBusRegistration
         services.AddSingleton<ClaimSchedule>();
         services.AddSingleton(sp => new RequestShards(
             sp.GetRequiredService<RedisConnection>().Keys, sp.GetRequiredService<IOptions<RedisBusOptions>>().Value.RequestQueueShards));
+        services.AddSingleton<RequestQueueLayouts>();
         services.AddSingleton<RedisStreamReader>();
         services.AddSingleton<IRequestQueue, RedisRequestQueue>();
         services.AddSingleton<IStreamStore, RedisStreamStore>();

@@ -219,6 +219,55 @@ public sealed class RedisRequestQueueTests
         }
     }
 
+    [Fact]
+    public async Task A_request_submitted_under_another_shard_count_is_still_taken()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        // A gateway still on eight shards while the worker was changed to three: none of their keys but shard 0 agree.
+        await using var gateway = await BusNode.StartAsync(redis, new Dictionary<string, string?> { ["Bus:Redis:RequestQueueShards"] = "8" });
+        var submitted = Enumerable.Range(0, 16).Select(_ => Requests.New()).ToList();
+        foreach (var request in submitted)
+        {
+            await gateway.Requests.SubmitAsync(request, _test);
+        }
+
+        var eight = new RequestShards(new RedisKeys(new RedisBusOptions()), 8);
+        var three = new RequestShards(new RedisKeys(new RedisBusOptions()), 3);
+        var apart = Enumerable.Range(1, 7).Where(shard => !Enumerable.Range(0, 3).Any(other => three[other] == eight[shard])).ToList();
+        Assert.NotEmpty(apart);
+        await using var worker = await BusNode.StartAsync(redis, new Dictionary<string, string?> { ["Bus:Redis:RequestQueueShards"] = "3" });
+
+        var taken = await Requests.TakeAsync(worker.Requests, "w0", submitted.Count, Within);
+
+        Assert.Equal(submitted.Select(r => r.StreamId).Order(), taken.Select(lease => lease.Request.StreamId).Order());
+    }
+
+    [Fact]
+    public async Task An_announcement_has_one_idle_consumer_read_the_shard_it_names_not_every_consumer_every_shard()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        // No claim round after the first: only announcements make consumers read.
+        var settings = new Dictionary<string, string?> { ["Bus:Redis:ClaimCheckInterval"] = "00:10:00" };
+        await using var gateway = await BusNode.StartAsync(redis, settings);
+        await using var worker = await BusNode.StartAsync(redis, settings);
+        var consumers = Enumerable.Range(0, 8).Select(i => Requests.TakeAsync(worker.Requests, $"w{i}", 1, Within)).ToList();
+        // Let every consumer make its first full look and go idle; there is no event to wait for in between.
+        await Task.Delay(500, _test);
+        var before = await CommandStats.ReadAsync(redis);
+
+        await gateway.Requests.SubmitAsync(Requests.New(), _test);
+        var taken = await Task.WhenAny(consumers);
+        Assert.Single(await taken);
+        // The consumer that found the request marked its shard again; give the next one time to read it empty.
+        await Task.Delay(300, _test);
+        var after = await CommandStats.ReadAsync(redis);
+
+        // One read that took the request, one that found its shard empty; before, every woken consumer looked
+        // through the shards until one had something: at least eight reads, up to 64.
+        var reads = after.GetValueOrDefault("xreadgroup") - before.GetValueOrDefault("xreadgroup");
+        Assert.InRange(reads, 1, 2);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("257")]

@@ -65,6 +65,40 @@ public sealed class RedisStreamStoreTests
         Assert.Equal(Enumerable.Range(0, 300).Select(i => (long)i), seqs);
     }
 
+    [Fact]
+    public async Task Scripts_are_called_by_their_hash_and_loaded_again_after_Redis_forgot_them()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var node = await BusNode.StartAsync(redis);
+        var id = (await CreateAsync(node.Streams)).StreamId;
+        await node.Streams.AppendAsync(id, Start(id), _test);
+        await node.Streams.AppendAsync(id, Chunk(id, 0), _test);
+        var before = await CommandStats.ReadAsync(redis);
+
+        // What a restart without persistence or a failover to a fresh replica does to the script cache.
+        Assert.Equal("+OK", await redis.CommandAsync("SCRIPT", "FLUSH"));
+        await node.Streams.AppendAsync(id, Chunk(id, 1), _test);
+        await node.Streams.AppendAsync(id, Chunk(id, 2), _test);
+        await node.Streams.AppendAsync(id, End(id, "", 3), _test);
+        var after = await CommandStats.ReadAsync(redis);
+
+        var seqs = new List<long>();
+        await foreach (var message in node.Streams.ReadAsync(id, StreamPosition.Beginning, _test))
+        {
+            if (message is AssistantChunk chunk)
+            {
+                seqs.Add(chunk.Seq);
+            }
+        }
+
+        Assert.Equal([0L, 1, 2], seqs);
+        // After the flush the first append by hash is refused (NOSCRIPT, which Redis does not count as a call) and made
+        // once more by its text, which reloads the script; the two after it go by hash again.
+        Assert.Equal(3, after.GetValueOrDefault("xadd") - before.GetValueOrDefault("xadd"));
+        Assert.True(after.GetValueOrDefault("evalsha") - before.GetValueOrDefault("evalsha") >= 2);
+        Assert.Equal(1, after.GetValueOrDefault("eval") - before.GetValueOrDefault("eval"));
+    }
+
     private static async Task<long> TtlAsync(RedisServer redis, string key) =>
         long.Parse((await redis.CommandAsync("PTTL", key)).TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture);
 }
