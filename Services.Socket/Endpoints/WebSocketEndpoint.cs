@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using AspireAgent.Bus;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.Features;
 using AspireAgent.Protocol.Encoding;
 using AspireAgent.Socket.Connections;
 using AspireAgent.Socket.Diagnostics;
@@ -29,6 +30,7 @@ internal sealed class WebSocketEndpoint(
     GatewayMetrics metrics,
     TimeProvider time,
     ConnectionTimers timers,
+    IServiceProvider services,
     ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger("AspireAgent.Socket.Connection");
@@ -88,6 +90,7 @@ internal sealed class WebSocketEndpoint(
             });
 
             metrics.Attempt("accepted");
+            await ReleaseRequestServicesAsync(context);
             await using var connection = new ClientConnection(socket, codec, options.Value, inbound, streams, acknowledgements, metrics, time, timers, _logger)
             {
                 Subject = identity.Subject,
@@ -110,6 +113,19 @@ internal sealed class WebSocketEndpoint(
         finally
         {
             registry.Release();
+        }
+    }
+
+    // The request's DI scope (the authentication middleware WebApplication adds opens one on every request) would
+    // otherwise live, with what was resolved in it, as long as the WebSocket: hours, for every idle connection.
+    // Nothing of a connection resolves scoped services, so the scope ends at the upgrade and the application's
+    // services stand in for anything that still asks.
+    private async ValueTask ReleaseRequestServicesAsync(HttpContext context)
+    {
+        if (context.Features.Get<IServiceProvidersFeature>() is IAsyncDisposable scope)
+        {
+            await scope.DisposeAsync();
+            context.RequestServices = services;
         }
     }
 

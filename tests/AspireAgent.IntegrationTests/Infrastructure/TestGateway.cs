@@ -42,7 +42,8 @@ public sealed class TestGateway : IAsyncDisposable
         bool withServiceDefaults = false,
         int? socketSendBufferBytes = null,
         TestGateway? shareBusWith = null,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -106,6 +107,7 @@ public sealed class TestGateway : IAsyncDisposable
 
         builder.AddAgentBus();
         builder.AddSocketGateway();
+        services?.Invoke(builder.Services);
         if (withWorker)
         {
             builder.AddInferenceWorker();
