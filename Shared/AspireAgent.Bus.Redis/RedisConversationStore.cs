@@ -67,10 +67,9 @@ internal sealed class RedisConversationStore(RedisConnection redis, IOptions<Bus
         var index = redis.Keys.OwnerConversations(ownerId);
         var ids = await redis.Database.SortedSetRangeByRankAsync(index, 0, MaxListed - 1, Order.Descending)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        var batch = redis.Database.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(
+        // Issued without waiting for each other, so they share writes; not as a batch (see IndexAsync).
+        var reads = ids.Select(id => redis.Database.HashGetAsync(
             redis.Keys.ConversationMeta(id!), ["owner", "title", "last", "active"])).ToArray();
-        batch.Execute();
         await Task.WhenAll(reads).WaitAsync(cancellationToken).ConfigureAwait(false);
 
         List<ConversationSummary> summaries = [];
@@ -137,14 +136,16 @@ internal sealed class RedisConversationStore(RedisConnection redis, IOptions<Bus
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     // A separate key (another hash slot), so not part of the claim script; the index only has to be a superset.
+    // The three commands are issued without waiting for each other, so they share a write. Not as a batch: this
+    // client's batches fail at once when a connection is down (a Redis restart), where a plain command waits in
+    // the multiplexer's backlog until it is back, so a message sent just after a restart was refused.
     private async ValueTask IndexAsync(string conversationId, string ownerId, CancellationToken cancellationToken)
     {
         var index = redis.Keys.OwnerConversations(ownerId);
-        var batch = redis.Database.CreateBatch();
-        var add = batch.SortedSetAddAsync(index, conversationId, NowMs);
-        var prune = batch.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, NowMs - (2 * RetentionMs));
-        var expire = batch.KeyExpireAsync(index, TimeSpan.FromMilliseconds(2 * RetentionMs));
-        batch.Execute();
+        var database = redis.Database;
+        var add = database.SortedSetAddAsync(index, conversationId, NowMs);
+        var prune = database.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, NowMs - (2 * RetentionMs));
+        var expire = database.KeyExpireAsync(index, TimeSpan.FromMilliseconds(2 * RetentionMs));
         await Task.WhenAll(add, prune, expire).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
