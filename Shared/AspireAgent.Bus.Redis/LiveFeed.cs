@@ -82,7 +82,9 @@ internal sealed class LiveFeed : IReconnectAware, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _silence.DisposeAsync().ConfigureAwait(false);
+        // Not DisposeAsync, which waits for a running callback: the reader may be finishing on that very callback's
+        // thread (a catch-up request runs it there), and a late look only writes to a completed buffer.
+        _silence.Dispose();
         _reconnects.Dispose();
         _buffer.Writer.TryComplete();
         // A subscription that dies with the connection is not restored either: it is gone from the multiplexer.

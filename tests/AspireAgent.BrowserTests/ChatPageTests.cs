@@ -31,12 +31,13 @@ public sealed class ChatPageTests(ChatAppFixture app)
               if (state !== 'Waiting' && state !== 'Streaming') {
                 return { lengths, state, text: last.dataset.text ?? null, fullContent: last.dataset.fullContent ?? null,
                          chunkCount: last.dataset.chunkCount ?? null, chunksReceived: last.dataset.chunksReceived ?? null,
-                         simulated: last.querySelector('[data-testid="simulated-note"]') !== null };
+                         simulated: last.querySelector('[data-testid="simulated-note"]') !== null,
+                         error: last.querySelector('[data-testid="turn-error"]')?.textContent ?? null };
               }
             }
             await new Promise(resolve => setTimeout(resolve, 5));
           }
-          return { lengths, state: 'timeout', text: null, fullContent: null, chunkCount: null, chunksReceived: null, simulated: false };
+          return { lengths, state: 'timeout', text: null, fullContent: null, chunkCount: null, chunksReceived: null, simulated: false, error: null };
         }
         """;
 
@@ -49,7 +50,7 @@ public sealed class ChatPageTests(ChatAppFixture app)
 
         var answer = await SendAndSampleAsync(page, "Explain how WebSocket streaming works.");
 
-        Assert.True(answer.State == "Complete", $"The answer ended as {answer.State}.\n{app.HostOutput}");
+        Assert.True(answer.State == "Complete", $"The answer ended as {answer.State} ({answer.Error}).\n{app.HostOutput}");
         Assert.False(string.IsNullOrEmpty(answer.Text));
         var steps = answer.Lengths.Where(l => l > 0 && l < answer.Lengths[^1]).Distinct().Count();
         Assert.True(steps >= 2, $"The text appeared in {steps} intermediate step(s) before the final one; lengths seen: {string.Join(",", answer.Lengths.Distinct())}.");
@@ -102,7 +103,7 @@ public sealed class ChatPageTests(ChatAppFixture app)
         await Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "Connected");
         var answer = await SendAndSampleAsync(page, $"Say something in {encoding}.");
 
-        Assert.True(answer.State == "Complete", $"The answer over {encoding} ended as {answer.State}.\n{app.HostOutput}");
+        Assert.True(answer.State == "Complete", $"The answer over {encoding} ended as {answer.State} ({answer.Error}).\n{app.HostOutput}");
         Assert.Equal(answer.FullContent, answer.Text);
 
         await page.ReloadAsync();
@@ -166,7 +167,7 @@ public sealed class ChatPageTests(ChatAppFixture app)
 
     private sealed record SentControl(string? Action, string? StreamId);
 
-    private sealed record AnswerSample(int[] Lengths, string State, string? Text, string? FullContent, string? ChunkCount, string? ChunksReceived, bool Simulated)
+    private sealed record AnswerSample(int[] Lengths, string State, string? Text, string? FullContent, string? ChunkCount, string? ChunksReceived, bool Simulated, string? Error)
     {
         public static AnswerSample From(JsonElement json) => new(
             [.. json.GetProperty("lengths").EnumerateArray().Select(l => l.GetInt32())],
@@ -175,6 +176,7 @@ public sealed class ChatPageTests(ChatAppFixture app)
             json.GetProperty("fullContent").GetString(),
             json.GetProperty("chunkCount").GetString(),
             json.GetProperty("chunksReceived").GetString(),
-            json.GetProperty("simulated").GetBoolean());
+            json.GetProperty("simulated").GetBoolean(),
+            json.GetProperty("error").GetString());
     }
 }
