@@ -71,6 +71,21 @@ public sealed class RedisBusOptions
     [Range(4, 100_000)]
     public int ReaderBufferCapacity { get; set; } = 256;
 
+    /// <summary>
+    /// An acknowledgement goes to Redis once it acknowledges this many chunks beyond the last one sent for its
+    /// stream (or after <see cref="AcknowledgeAfter"/>); the ones in between only raise it. Keep it well below the
+    /// producer's window (<c>Inference:Backpressure:Window</c>, 64), which it shrinks by as much at most.
+    /// </summary>
+    [Range(1, 1024)]
+    public int AcknowledgeEvery { get; set; } = 16;
+
+    /// <summary>
+    /// The longest an acknowledgement waits to be coalesced with later ones of its stream (checked twice per
+    /// period): the most a producer waiting for credit can be held up by the coalescing.
+    /// </summary>
+    [TimeSpanRange("00:00:00.010", "00:00:05")]
+    public TimeSpan AcknowledgeAfter { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long readers keep waiting for an unreachable Redis before the read fails (the client gets a retryable error).</summary>
     [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromSeconds(30);
