@@ -36,7 +36,9 @@ internal sealed partial class AcknowledgementPublisher : BackgroundService
     private readonly RedisConnection _redis;
     private readonly AcknowledgementCoalescer _coalescer;
     private readonly ITimer _ticks;
+    private readonly TimeSpan _period;
     private readonly ILogger _logger;
+    private bool _ticking;
 
     public AcknowledgementPublisher(
         RedisConnection redis, IOptions<RedisBusOptions> options, TimeProvider time, ILogger<AcknowledgementPublisher> logger)
@@ -45,10 +47,12 @@ internal sealed partial class AcknowledgementPublisher : BackgroundService
         _logger = logger;
         var settings = options.Value;
         _coalescer = new AcknowledgementCoalescer(settings.AcknowledgeEvery, settings.AcknowledgeAfter, time);
-        // Ticks at half the delay, so nothing waits much more than the delay. A full queue skips a tick: the
-        // loop is busy then, and the next tick comes soon.
-        var period = settings.AcknowledgeAfter / 2;
-        _ticks = time.CreateTimer(static state => ((AcknowledgementPublisher)state!)._queue.Writer.TryWrite(Tick), this, period, period);
+        // Ticks at half the delay, so nothing waits much more than the delay, and only while the coalescer knows a
+        // stream (a process that acknowledges nothing, a worker, never wakes for it). A full queue skips a tick:
+        // the loop is busy then, and the next tick comes soon.
+        _period = settings.AcknowledgeAfter / 2;
+        _ticks = time.CreateTimer(
+            static state => ((AcknowledgementPublisher)state!)._queue.Writer.TryWrite(Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Queues an acknowledgement; completes once it is queued, not once Redis has it.</summary>
@@ -115,6 +119,13 @@ internal sealed partial class AcknowledgementPublisher : BackgroundService
         }
 
         _coalescer.TakeDue(due, timed, all);
+        if (_coalescer.Count > 0 != _ticking && !all)
+        {
+            _ticking = !_ticking;
+            var period = _ticking ? _period : Timeout.InfiniteTimeSpan;
+            _ticks.Change(period, period);
+        }
+
         if (due.Count == 0)
         {
             return;

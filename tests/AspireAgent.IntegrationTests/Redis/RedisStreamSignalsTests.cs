@@ -54,4 +54,23 @@ public sealed class RedisStreamSignalsTests
         // One script call per stream per batch: a handful of batches, not one call per acknowledgement.
         Assert.InRange(scripts, 2, Acks / 10);
     }
+
+    [Fact]
+    public async Task An_acknowledgement_held_back_to_be_coalesced_reaches_the_producer_after_the_delay()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?> { ["Bus:Redis:AcknowledgeEvery"] = "16", ["Bus:Redis:AcknowledgeAfter"] = "00:00:00.200" };
+        await using var gateway = await BusNode.StartAsync(redis, settings);
+        await using var worker = await BusNode.StartAsync(redis, settings);
+        var id = (await StreamEvents.CreateAsync(gateway.Streams)).StreamId;
+        await using var watch = await worker.Signals.WatchAsync(id, _test);
+        await gateway.Signals.AcknowledgeAsync(id, 0, _test); // the first of a stream goes at once
+        await watch.WaitForCreditAsync(1, window: 1, _test).AsTask().WaitAsync(TimeSpan.FromSeconds(5), _test);
+
+        // Five chunks further, well short of sixteen: held, until the delay sends it. Nothing else would.
+        await gateway.Signals.AcknowledgeAsync(id, 5, _test);
+
+        await watch.WaitForCreditAsync(6, window: 1, _test).AsTask().WaitAsync(TimeSpan.FromSeconds(5), _test);
+        Assert.Equal(5, watch.Acknowledged);
+    }
 }
