@@ -114,7 +114,7 @@ internal sealed partial class RedisRequestQueue(
                     continue;
                 }
 
-                next = (IndexOf(lease.ShardKey) + 1) % layouts.Keys.Count;
+                next = layouts.IndexOf(lease.ShardKey) + 1;
                 leases.Remove(current);
                 current = lease;
                 leases.Add(lease);
@@ -166,20 +166,6 @@ internal sealed partial class RedisRequestQueue(
         }
 
         return null;
-    }
-
-    private int IndexOf(RedisKey shard)
-    {
-        var keys = layouts.Keys;
-        for (var i = 0; i < keys.Count; i++)
-        {
-            if (keys[i] == shard)
-            {
-                return i;
-            }
-        }
-
-        return 0;
     }
 
     // XAUTOCLAIM looks at no more than ten pending entries per call, so the cursor is followed through the

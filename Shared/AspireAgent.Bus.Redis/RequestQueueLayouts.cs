@@ -31,12 +31,15 @@ internal sealed class RequestQueueLayouts : IReconnectAware, IDisposable
         _redis = redis;
         _own = own;
         _layouts[own.Count] = own;
-        _keys = Enumerable.Range(0, own.Count).Select(shard => own[shard]).ToArray();
+        _keys = [.. own.Keys];
         _reconnects = redis.OnReconnect(this);
     }
 
     /// <summary>Every shard key to read: this process's own first, then the others', each once.</summary>
     public IReadOnlyList<RedisKey> Keys => Volatile.Read(ref _keys);
+
+    /// <summary>Where <paramref name="shard"/> is in <see cref="Keys"/>; -1 when no longer read.</summary>
+    public int IndexOf(RedisKey shard) => Array.IndexOf(Volatile.Read(ref _keys), shard);
 
     /// <summary>Records this process's count, once per connection (the set is gone if Redis lost its data).</summary>
     public async ValueTask RecordAsync()
@@ -54,7 +57,7 @@ internal sealed class RequestQueueLayouts : IReconnectAware, IDisposable
         await RecordAsync().ConfigureAwait(false);
         var members = await _redis.Database.SetMembersAsync(_redis.Keys.RequestLayouts).ConfigureAwait(false);
         var keys = new List<RedisKey>(Keys.Count);
-        keys.AddRange(Enumerable.Range(0, _own.Count).Select(shard => _own[shard]));
+        keys.AddRange(_own.Keys);
         foreach (var member in members)
         {
             // Anything else in the set is not a count this version can lay out; it is left alone.
@@ -65,11 +68,11 @@ internal sealed class RequestQueueLayouts : IReconnectAware, IDisposable
             }
 
             var layout = _layouts.GetOrAdd(count, static (c, keys) => new RequestShards(keys, c), _redis.Keys);
-            for (var shard = 0; shard < layout.Count; shard++)
+            foreach (var key in layout.Keys)
             {
-                if (!keys.Contains(layout[shard]))
+                if (!keys.Contains(key))
                 {
-                    keys.Add(layout[shard]);
+                    keys.Add(key);
                 }
             }
         }

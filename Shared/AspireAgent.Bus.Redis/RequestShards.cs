@@ -33,6 +33,9 @@ internal sealed class RequestShards
 
     public RedisKey this[int shard] => _keys[shard];
 
+    /// <summary>Every shard's key, shard 0 first.</summary>
+    public IReadOnlyList<RedisKey> Keys => _keys;
+
     /// <summary>
     /// The shard a conversation's requests go to first: always the same one (a stable hash, not
     /// <see cref="string.GetHashCode()"/>, which differs per process), so its requests keep their order.
