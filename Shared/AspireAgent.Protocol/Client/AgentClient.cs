@@ -336,6 +336,7 @@ public sealed partial class AgentClient : IAsyncDisposable
         _router.CompleteAll(new ObjectDisposedException(nameof(AgentClient)));
         _state.TryTransition(AgentConnectionState.Closed);
         _session?.Dispose();
+        _acks?.Dispose();
         _shutdown.Dispose();
     }
 

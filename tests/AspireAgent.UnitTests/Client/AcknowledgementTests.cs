@@ -52,6 +52,45 @@ public sealed class AcknowledgementTests
     }
 
     [Fact]
+    public async Task A_tail_that_fills_no_batch_is_acknowledged_only_once_the_delay_has_passed()
+    {
+        const int Chunks = 40;
+        var ack = new TaskCompletionSource<ControlMessage>();
+        await using var gateway = await FakeGateway.StartAsync(async connection =>
+        {
+            await connection.AcceptAsync();
+            var request = await connection.ExpectAsync<UserMessage>();
+            await connection.SendStartAsync(request, "s1");
+            for (var seq = 0; seq < Chunks; seq++)
+            {
+                await connection.SendChunkAsync("s1", seq, "x");
+            }
+
+            ack.SetResult(await connection.ExpectControlAsync(ControlActions.Ack));
+            await connection.SendEndAsync("s1", new string('x', Chunks), chunkCount: Chunks);
+            await connection.DrainUntilClosedAsync();
+        });
+        var time = new FakeTimeProvider();
+        await using var client = TestClients.Create(gateway, time, o => (o.AcknowledgeEvery, o.AcknowledgeDelay) = (1024, TimeSpan.FromMilliseconds(100)));
+        await client.ConnectAsync(Ct);
+
+        await using var answer = client.StreamAnswerAsync("c1", "go", Ct).GetAsyncEnumerator(Ct);
+        Assert.True(await answer.MoveNextAsync()); // start
+        Assert.True(await answer.MoveNextAsync()); // chunk 0
+        for (var seq = 1; seq < Chunks; seq++)
+        {
+            Assert.True(await answer.MoveNextAsync()); // chunk seq: chunk seq - 1 taken, its ack pending
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.False(ack.Task.IsCompleted); // no batch of 1024 filled, and the delay has not passed
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var tail = await ack.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(("s1", $"{Chunks - 2}"), (tail.Get(ControlKeys.StreamId), tail.Get(ControlKeys.Seq)));
+    }
+
+    [Fact]
     public async Task After_a_reconnect_the_latest_ack_is_sent_again_once_the_stream_is_resumed()
     {
         var taken = new TaskCompletionSource();

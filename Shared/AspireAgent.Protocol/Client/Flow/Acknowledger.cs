@@ -9,12 +9,16 @@ namespace AspireAgent.Protocol.Client;
 /// must stay well below it.
 /// </summary>
 /// <remarks>
-/// The reader's side (<see cref="Taken"/>) never waits on the network: it records and rings a bell (a bounded
-/// channel of one). The sending side (<see cref="RunAsync"/>) is one loop per connection, owned and awaited
-/// by the client. Acks only count on the connection that relays the stream, so after a reconnect
-/// <see cref="Restart"/> makes the loop send the latest ack of every stream again once it is resumed.
+/// The reader's side (<see cref="Taken"/>) never waits on the network and, per chunk, only records: it rings the
+/// bell (a bounded channel of one) when a batch is full or when nothing is scheduled yet, and one timer rings it
+/// when the oldest pending ack falls due. So the sending loop wakes once per batch or per delay, not per chunk,
+/// and never races a timer against the bell (which cost a timer, a linked cancellation source and, whenever the
+/// timer won, a thrown <see cref="OperationCanceledException"/>). The loop (<see cref="RunAsync"/>) is one per
+/// connection, owned and awaited by the client. Acks only count on the connection that relays the stream, so
+/// after a reconnect <see cref="Restart"/> makes the loop send the latest ack of every stream again once it is
+/// resumed.
 /// </remarks>
-internal sealed class Acknowledger(MessageRouter router, int batchSize, TimeSpan delay, TimeProvider time)
+internal sealed class Acknowledger : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Channel<byte> _bell = Channel.CreateBounded<byte>(new BoundedChannelOptions(1)
@@ -23,9 +27,25 @@ internal sealed class Acknowledger(MessageRouter router, int batchSize, TimeSpan
         SingleReader = true,
     });
 
+    private readonly MessageRouter _router;
+    private readonly int _batchSize;
+    private readonly TimeSpan _delay;
+    private readonly TimeProvider _time;
+    private readonly ITimer _timer;
+
+    // When the timer rings next; null while nothing is pending or the loop has yet to look (guarded by _gate).
+    private DateTimeOffset? _scheduled;
+
+    public Acknowledger(MessageRouter router, int batchSize, TimeSpan delay, TimeProvider time)
+    {
+        (_router, _batchSize, _delay, _time) = (router, batchSize, delay, time);
+        _timer = time.CreateTimer(static state => ((Acknowledger)state!).Fired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
     /// <summary>The reader has taken (rendered) every chunk of the answer up to <paramref name="seq"/>.</summary>
     public void Taken(AnswerSubscription subscription, long seq)
     {
+        bool ring;
         lock (_gate)
         {
             // Never ahead of what arrived: an application acknowledging by hand may pass any number.
@@ -36,26 +56,32 @@ internal sealed class Acknowledger(MessageRouter router, int batchSize, TimeSpan
             }
 
             subscription.Taken = seq;
-            subscription.AckPendingSince ??= time.GetUtcNow();
+            subscription.AckPendingSince ??= _time.GetUtcNow();
+
+            // A later pending ack never falls due before the one scheduled, so only a full batch or an empty schedule needs the loop.
+            ring = _scheduled is null || subscription.Taken - subscription.AckSent >= _batchSize;
         }
 
-        _bell.Writer.TryWrite(0);
+        if (ring)
+        {
+            Ring();
+        }
     }
 
     /// <summary>A new connection: whatever was acknowledged on the old one is sent again, at once.</summary>
     public void Restart()
     {
-        var due = time.GetUtcNow() - delay;
+        var due = _time.GetUtcNow() - _delay;
         lock (_gate)
         {
-            foreach (var subscription in router.Started())
+            foreach (var subscription in _router.Started())
             {
                 subscription.AckSent = -1;
                 subscription.AckPendingSince = subscription.Taken >= 0 ? due : null;
             }
         }
 
-        _bell.Writer.TryWrite(0);
+        Ring();
     }
 
     /// <summary>Sends acks as they fall due until <paramref name="cancellationToken"/> or a failing send ends it.</summary>
@@ -64,80 +90,71 @@ internal sealed class Acknowledger(MessageRouter router, int batchSize, TimeSpan
         while (true)
         {
             await _bell.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            while (NextDue() is { } due)
+            foreach (var (streamId, seq) in TakeDue())
             {
-                if (due > time.GetUtcNow() && !await WaitAsync(due, cancellationToken).ConfigureAwait(false))
-                {
-                    continue; // more was taken meanwhile: the batch may be full now
-                }
-
-                foreach (var (streamId, seq) in TakeDue())
-                {
-                    await send(streamId, seq).ConfigureAwait(false);
-                }
+                await send(streamId, seq).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Waits until <paramref name="due"/>; false when the bell rang first (and was answered).</summary>
-    private async Task<bool> WaitAsync(DateTimeOffset due, CancellationToken cancellationToken)
-    {
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timer = time.WaitUntilAsync(due, wake.Token);
-        var rung = _bell.Reader.WaitToReadAsync(wake.Token).AsTask();
-        await Task.WhenAny(timer, rung).ConfigureAwait(false);
-        await wake.CancelAsync().ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (timer.IsCompletedSuccessfully)
-        {
-            return true;
-        }
+    public void Dispose() => _timer.Dispose();
 
-        _bell.Reader.TryRead(out _);
-        return false;
-    }
+    private void Ring() => _bell.Writer.TryWrite(0);
 
-    /// <summary>When the next ack falls due: now when a batch is full, else the oldest pending one plus the delay.</summary>
-    private DateTimeOffset? NextDue()
+    // Forgetting the schedule makes the loop set the timer again even for the same instant: a timer may fire a
+    // moment before the clock reads its due time, and the ack it was for must not wait for the next chunk.
+    private void Fired()
     {
-        DateTimeOffset? due = null;
         lock (_gate)
         {
-            foreach (var subscription in router.Started())
+            _scheduled = null;
+        }
+
+        Ring();
+    }
+
+    /// <summary>Takes the acks due now (full batches, and those pending for the delay), and sets the timer for the next.</summary>
+    private List<(string StreamId, long Seq)> TakeDue()
+    {
+        List<(string, long)> due = [];
+        DateTimeOffset now;
+        DateTimeOffset? next = null;
+        lock (_gate)
+        {
+            now = _time.GetUtcNow();
+            foreach (var subscription in _router.Started())
             {
-                if (subscription.Taken <= subscription.AckSent || subscription.AckPendingSince is not { } since)
+                if (subscription.Taken <= subscription.AckSent || subscription.AckPendingSince is not { } since
+                    || subscription.StreamId is not { } streamId)
                 {
                     continue;
                 }
 
-                if (subscription.Taken - subscription.AckSent >= batchSize)
-                {
-                    return DateTimeOffset.MinValue;
-                }
-
-                due = due is { } earlier && earlier <= since + delay ? earlier : since + delay;
-            }
-        }
-
-        return due;
-    }
-
-    private List<(string StreamId, long Seq)> TakeDue()
-    {
-        List<(string, long)> due = [];
-        lock (_gate)
-        {
-            foreach (var subscription in router.Started())
-            {
-                if (subscription.Taken > subscription.AckSent && subscription.StreamId is { } streamId)
+                var at = since + _delay;
+                if (subscription.Taken - subscription.AckSent >= _batchSize || at <= now)
                 {
                     due.Add((streamId, subscription.Taken));
                     subscription.AckSent = subscription.Taken;
                     subscription.AckPendingSince = null;
                 }
+                else if (next is not { } earlier || at < earlier)
+                {
+                    next = at;
+                }
             }
+
+            if (next == _scheduled)
+            {
+                return due;
+            }
+
+            _scheduled = next;
         }
 
+        // Only this loop sets the timer, so setting it outside the lock cannot reorder two settings.
+        _timer.Change(next is { } time ? Max(time - now, TimeSpan.Zero) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         return due;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
