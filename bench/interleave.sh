@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Interleaved A/B of builds on a noisy machine: one streaming run of each build in turn, for several rounds, so
-# that each round compares builds measured minutes apart. AspireAgent alone (the one-process host), K = 100 × 40.
+# that each round compares builds measured minutes apart. AspireAgent alone (the one-process host), K = 100 × 40
+# unless STREAMS, TOKENS_PER_SECOND and TOKEN_COUNT say otherwise (K = 250 × 100: 250, 100, 150).
 #
 #   bench/interleave.sh <rounds> <memory|redis> <repository>...
 #
@@ -13,6 +14,7 @@ set -uo pipefail
 rounds=$1; mode=$2; shift 2
 case "$mode" in memory|redis) ;; *) echo "mode is memory or redis" >&2; exit 2 ;; esac
 redis_port=${REDIS_PORT:-6393}
+streams=${STREAMS:-100}; rate=${TOKENS_PER_SECOND:-40}; tokens=${TOKEN_COUNT:-60}
 ulimit -n "$(ulimit -Hn)"
 
 figure() { grep -E "^\| $2" "$1" | awk -F'|' '{gsub(/ /, "", $3); print $3}'; }
@@ -27,7 +29,7 @@ for round in $(seq 1 "$rounds"); do
       env=(--server-env "ConnectionStrings__redis=127.0.0.1:$redis_port")
     fi
     (cd "$repo" && dotnet bench/AspireAgent.LoadTool/bin/Release/net10.0/AspireAgent.LoadTool.dll stream \
-      --streams 100 --tokens-per-second 40 --token-count 60 --duration 20 --runs 1 --targets aspireagent \
+      --streams "$streams" --tokens-per-second "$rate" --token-count "$tokens" --duration 20 --runs 1 --targets aspireagent \
       --port 6975 "${env[@]}") > "$log" 2>&1
     rc=$?
     [ "$mode" = redis ] && redis-cli -p "$redis_port" shutdown nosave > /dev/null 2>&1

@@ -24,7 +24,7 @@ internal sealed partial class ClientConnection
                 Watch();
                 await _socket.SendAsync(buffer.WrittenMemory, Codec.FrameType, endOfMessage: true, _abort.Token);
                 _slowConsumer.Written(message);
-                _metrics.Sent(message, _encoding, buffer.WrittenCount, _time.GetUtcNow());
+                _metrics.Sent(message, Codec.Encoding, buffer.WrittenCount, _time.GetUtcNow());
                 if (!IsHeartbeat(message) && IdentityId is not null)
                 {
                     MarkMessage();

@@ -27,7 +27,6 @@ internal sealed partial class ClientConnection : IClientSession, IAsyncDisposabl
     private readonly IInboundHandler _inbound;
     private readonly AcknowledgementFlusher _flusher;
     private readonly GatewayMetrics _metrics;
-    private readonly string _encoding;
     private readonly TimeProvider _time;
     private readonly ConnectionTimers _timers;
     private readonly ILogger _logger;
@@ -60,7 +59,6 @@ internal sealed partial class ClientConnection : IClientSession, IAsyncDisposabl
     {
         _flusher = flusher;
         _metrics = metrics;
-        _encoding = EncodingTag(codec.Encoding);
         _socket = socket;
         Codec = codec;
         _options = options;
@@ -284,7 +282,7 @@ internal sealed partial class ClientConnection : IClientSession, IAsyncDisposabl
             return;
         }
 
-        _metrics.Received(message, _encoding, frame.Payload.Length);
+        _metrics.Received(message, Codec.Encoding, frame.Payload.Length);
         if (!IsHeartbeat(message))
         {
             MarkMessage();
@@ -292,15 +290,6 @@ internal sealed partial class ClientConnection : IClientSession, IAsyncDisposabl
 
         await _inbound.HandleAsync(this, message);
     }
-
-    // Literals, not a string built per connection.
-    private static string EncodingTag(WireEncoding encoding) => encoding switch
-    {
-        WireEncoding.Json => "json",
-        WireEncoding.MessagePack => "messagepack",
-        WireEncoding.Protobuf => "protobuf",
-        _ => encoding.ToString().ToLowerInvariant(),
-    };
 
     private static bool IsHeartbeat(AgentMessage message) =>
         message is ControlMessage { Action: ControlActions.Ping or ControlActions.Pong };

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using AspireAgent.Protocol;
+using AspireAgent.Protocol.Encoding;
 
 namespace AspireAgent.Socket.Diagnostics;
 
@@ -17,10 +18,21 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _closes;
     private readonly Counter<long> _resumes;
     private readonly Counter<long> _handshakes;
-    private readonly Counter<long> _received;
-    private readonly Counter<long> _sent;
-    private readonly Counter<long> _bytesReceived;
-    private readonly Counter<long> _bytesSent;
+    // Tag values in the order of the cells below; "other" catches a type a newer peer may send.
+    private static readonly string[] Types =
+    [
+        MessageTypes.UserMessage, MessageTypes.AssistantStart, MessageTypes.AssistantChunk, MessageTypes.AssistantEnd,
+        MessageTypes.Control, MessageTypes.Error, MessageTypes.ConversationList, MessageTypes.ConversationHistory, "other",
+    ];
+
+    private static readonly string[] Lanes = ["critical", "high", "normal", "low"];
+    private static readonly string[] Encodings = ["json", "messagepack", "protobuf"];
+
+    // Per-frame counts, observed at collection: the two paths every chunk and every ack take.
+    private readonly TaggedTotals _received = new(TaggedTotals.Grid("type", Types, "encoding", Encodings));
+    private readonly TaggedTotals _sent = new(TaggedTotals.Grid("type", Types, "lane", Lanes));
+    private readonly TaggedTotals _bytesReceived = new(TaggedTotals.Column("encoding", Encodings));
+    private readonly TaggedTotals _bytesSent = new(TaggedTotals.Column("encoding", Encodings));
     private readonly Histogram<double> _latency;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _dropped;
@@ -41,13 +53,13 @@ public sealed class GatewayMetrics
             "Completed handshakes, by identity: new, returning (a reconnect) or rejected (a token that did not verify).");
         _resumes = meter.CreateCounter<long>("aspireagent.gateway.resumes", "{resume}",
             "Resume requests, by outcome.");
-        _received = meter.CreateCounter<long>("aspireagent.gateway.messages.received", "{message}",
+        meter.CreateObservableCounter("aspireagent.gateway.messages.received", _received.Observe, "{message}",
             "Messages decoded from clients, by type and encoding.");
-        _sent = meter.CreateCounter<long>("aspireagent.gateway.messages.sent", "{message}",
+        meter.CreateObservableCounter("aspireagent.gateway.messages.sent", _sent.Observe, "{message}",
             "Messages written to clients, by type and priority lane.");
-        _bytesReceived = meter.CreateCounter<long>("aspireagent.gateway.bytes.received", "By",
+        meter.CreateObservableCounter("aspireagent.gateway.bytes.received", _bytesReceived.Observe, "By",
             "Payload bytes received, by encoding.");
-        _bytesSent = meter.CreateCounter<long>("aspireagent.gateway.bytes.sent", "By",
+        meter.CreateObservableCounter("aspireagent.gateway.bytes.sent", _bytesSent.Observe, "By",
             "Payload bytes sent, by encoding.");
         _latency = meter.CreateHistogram<double>("aspireagent.gateway.delivery.latency", "s",
             "From a chunk's creation by the worker to its frame being written to the client.",
@@ -83,16 +95,16 @@ public sealed class GatewayMetrics
 
     public void Resume(string outcome) => _resumes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    public void Received(AgentMessage message, string encoding, int bytes)
+    public void Received(AgentMessage message, WireEncoding encoding, int bytes)
     {
-        _received.Add(1, new("type", message.Type), new("encoding", encoding));
-        _bytesReceived.Add(bytes, new KeyValuePair<string, object?>("encoding", encoding));
+        _received.Add(TypeIndex(message) * Encodings.Length + (int)encoding, 1);
+        _bytesReceived.Add((int)encoding, bytes);
     }
 
-    public void Sent(AgentMessage message, string encoding, int bytes, DateTimeOffset now)
+    public void Sent(AgentMessage message, WireEncoding encoding, int bytes, DateTimeOffset now)
     {
-        _sent.Add(1, new("type", message.Type), new("lane", LaneName(message.Priority)));
-        _bytesSent.Add(bytes, new KeyValuePair<string, object?>("encoding", encoding));
+        _sent.Add(TypeIndex(message) * Lanes.Length + (int)message.Priority, 1);
+        _bytesSent.Add((int)encoding, bytes);
         if (message is AssistantChunk)
         {
             _latency.Record(Math.Max(0, now.ToUnixTimeMilliseconds() - message.Timestamp) / 1000.0);
@@ -109,11 +121,16 @@ public sealed class GatewayMetrics
     /// <summary>A <c>user.message</c> refused by a limit; nothing of it was queued.</summary>
     public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    private static string LaneName(MessagePriority lane) => lane switch
+    private static int TypeIndex(AgentMessage message) => message.Type switch
     {
-        MessagePriority.Critical => "critical",
-        MessagePriority.High => "high",
-        MessagePriority.Normal => "normal",
-        _ => "low",
+        MessageTypes.UserMessage => 0,
+        MessageTypes.AssistantStart => 1,
+        MessageTypes.AssistantChunk => 2,
+        MessageTypes.AssistantEnd => 3,
+        MessageTypes.Control => 4,
+        MessageTypes.Error => 5,
+        MessageTypes.ConversationList => 6,
+        MessageTypes.ConversationHistory => 7,
+        _ => 8,
     };
 }

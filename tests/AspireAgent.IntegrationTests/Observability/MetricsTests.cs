@@ -50,6 +50,11 @@ public sealed class MetricsTests
         Assert.Equal(1, Sum(attempts, "outcome", "accepted"));
         Assert.Equal(1, active.GetMeasurementSnapshot().Sum(m => m.Value));
         var answer = await client.AskAsync("conv-metrics", "Count the metrics.");
+
+        // Per-frame counts are running totals observed at collection (one measurement per tag combination).
+        sent.RecordObservableInstruments();
+        received.RecordObservableInstruments();
+        bytesSent.RecordObservableInstruments();
         Assert.Equal(answer.Chunks.Count, Sum(sent, "type", MessageTypes.AssistantChunk));
         Assert.Equal(1, Sum(received, "type", MessageTypes.UserMessage));
         Assert.True(bytesSent.GetMeasurementSnapshot().Sum(m => m.Value) > 0);

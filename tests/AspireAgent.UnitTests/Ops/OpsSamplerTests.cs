@@ -1,6 +1,7 @@
 using AspireAgent.Bus.Diagnostics;
 using AspireAgent.Inference.Diagnostics;
 using AspireAgent.Protocol;
+using AspireAgent.Protocol.Encoding;
 using AspireAgent.Socket.Diagnostics;
 using AspireAgent.UnitTests.Infrastructure;
 using AspireAgent.Web.Ops;
@@ -53,7 +54,7 @@ public sealed class OpsSamplerTests : IDisposable
         _gateway.Opened();
         _gateway.Closed(TimeSpan.FromSeconds(1), System.Net.WebSockets.WebSocketCloseStatus.NormalClosure);
         SendChunks(latenciesMs: Enumerable.Range(1, 10));
-        _gateway.Sent(new AssistantStart { Id = "s", Timestamp = 0, ConversationId = "c", StreamId = "st", Model = "m" }, "json", 10, _time.GetUtcNow());
+        _gateway.Sent(new AssistantStart { Id = "s", Timestamp = 0, ConversationId = "c", StreamId = "st", Model = "m" }, WireEncoding.Json, 10, _time.GetUtcNow());
         _inference.Ended(End(FinishReason.Stop, tokens: 40, firstTokenMs: 200));
         _time.Advance(TimeSpan.FromSeconds(2));
 
@@ -198,7 +199,7 @@ public sealed class OpsSamplerTests : IDisposable
             {
                 Id = $"k{seq}", Timestamp = now.ToUnixTimeMilliseconds() - latency, StreamId = "s", Seq = seq++, Delta = "x",
             };
-            _gateway.Sent(chunk, "json", 20, now);
+            _gateway.Sent(chunk, WireEncoding.Json, 20, now);
         }
     }
 

@@ -19,6 +19,10 @@ public sealed class MeterReader : IDisposable
     // Written only from inside RecordObservableInstruments, which runs the callbacks on the collecting thread.
     private long _backlogObserved;
     private bool _backlogSeen;
+    private long _chunksObserved;
+
+    // The chunks-sent total at the previous collection: the counter is observed as a running total.
+    private long _chunksBefore;
 
     public MeterReader(IMeterFactory meters)
     {
@@ -43,7 +47,10 @@ public sealed class MeterReader : IDisposable
 
         _backlogObserved = 0;
         _backlogSeen = false;
+        _chunksObserved = 0;
         _listener.RecordObservableInstruments();
+        finished.ChunksSent = _chunksObserved - _chunksBefore;
+        _chunksBefore = _chunksObserved;
         return new MeterReading(finished, Interlocked.Read(ref _connections), _backlogSeen ? _backlogObserved : null);
     }
 
@@ -70,11 +77,7 @@ public sealed class MeterReader : IDisposable
                 _backlogSeen = true;
                 break;
             case TrackedInstrument.MessagesSent when Tag(tags, "type") is "assistant.chunk":
-                lock (_gate)
-                {
-                    _current.ChunksSent += value;
-                }
-
+                _chunksObserved += value; // one running total per lane, observed at collection
                 break;
             case TrackedInstrument.Tokens:
                 lock (_gate)

@@ -32,7 +32,7 @@ internal static class AgentStreamer
             var check = new AnswerCheck(ExpectedAnswers.For(question, plan.TokenCount));
             AssistantEnd? end = null;
             var startedStream = false;
-            var sent = Stopwatch.GetTimestamp();
+            var (sent, sentMs) = (Stopwatch.GetTimestamp(), StreamTally.NowMs());
             await foreach (var message in client.StreamAnswerAsync(plan.ConversationId(answer), question, cancellationToken))
             {
                 switch (message)
@@ -44,6 +44,7 @@ internal static class AgentStreamer
                         if (check.Chunks == 0)
                         {
                             tally.FirstToken.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                            tally.FirstTokenProduced.Add(chunk.Timestamp - sentMs);
                         }
 
                         tally.ChunkLatency.Add(StreamTally.NowMs() - chunk.Timestamp);

@@ -33,12 +33,13 @@ internal static class SignalRStreamer
         {
             var question = plan.Question(answer);
             var check = new AnswerCheck(ExpectedAnswers.For(question, plan.TokenCount));
-            var sent = Stopwatch.GetTimestamp();
+            var (sent, sentMs) = (Stopwatch.GetTimestamp(), StreamTally.NowMs());
             await foreach (var chunk in connection.StreamAsync<PeerChunk>("Answer", question, cancellationToken))
             {
                 if (check.Chunks == 0)
                 {
                     tally.FirstToken.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    tally.FirstTokenProduced.Add(chunk.Timestamp - sentMs);
                 }
 
                 tally.ChunkLatency.Add(StreamTally.NowMs() - chunk.Timestamp);

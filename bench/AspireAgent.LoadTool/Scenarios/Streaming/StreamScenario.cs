@@ -82,6 +82,7 @@ internal static class StreamScenario
         var tokens = tallies.Sum(t => t.Tokens);
         var latency = LatencySamples.Merge(tallies.Select(t => t.ChunkLatency));
         var first = LatencySamples.Merge(tallies.Select(t => t.FirstToken));
+        var produced = LatencySamples.Merge(tallies.Select(t => t.FirstTokenProduced));
         var cpu = (after.CpuTime - before.CpuTime).TotalSeconds;
         results.Add("answers verified", "", target, run, tallies.Sum(t => t.Answers));
         results.Add("tokens delivered", "tokens/s", target, run, tokens / elapsed.TotalSeconds);
@@ -91,6 +92,8 @@ internal static class StreamScenario
         results.Add("chunk latency P999 (producer→client)", "ms", target, run, LatencySamples.Percentile(latency, 0.999));
         results.Add("first-token latency P50", "ms", target, run, LatencySamples.Percentile(first, 0.50));
         results.Add("first-token latency P99", "ms", target, run, LatencySamples.Percentile(first, 0.99));
+        results.Add("first chunk produced P50 (question→stamp)", "ms", target, run, LatencySamples.Percentile(produced, 0.50));
+        results.Add("first chunk produced P99 (question→stamp)", "ms", target, run, LatencySamples.Percentile(produced, 0.99));
         if (gateway is not null)
         {
             results.Add("gateway-added latency P50 (histogram)", "ms", target, run, gateway.Quantile(0.50) * 1000);

@@ -17,6 +17,9 @@ internal sealed class StreamTally
     /// <summary>From sending the question to the first chunk of its answer.</summary>
     public LatencySamples FirstToken { get; } = new();
 
+    /// <summary>The first token's server side: from sending the question to the producer's stamp on the first chunk.</summary>
+    public LatencySamples FirstTokenProduced { get; } = new();
+
     public List<string> Failures { get; } = [];
 
     /// <summary>Unix time in fractional milliseconds: producers stamp whole milliseconds, so latencies read 0–1 ms high.</summary>
