@@ -25,8 +25,9 @@ public sealed class GatewayMetrics
         MessageTypes.Control, MessageTypes.Error, MessageTypes.ConversationList, MessageTypes.ConversationHistory, "other",
     ];
 
-    private static readonly string[] Lanes = ["critical", "high", "normal", "low"];
-    private static readonly string[] Encodings = ["json", "messagepack", "protobuf"];
+    // Indexed by the enums' values (0, 1, …), so a lane or an encoding added later has its cell.
+    private static readonly string[] Lanes = [.. Enum.GetValues<MessagePriority>().Select(TagValue)];
+    private static readonly string[] Encodings = [.. Enum.GetValues<WireEncoding>().Select(TagValue)];
 
     // Per-frame counts, observed at collection: the two paths every chunk and every ack take.
     private readonly TaggedTotals _received = new(TaggedTotals.Grid("type", Types, "encoding", Encodings));
@@ -120,6 +121,9 @@ public sealed class GatewayMetrics
 
     /// <summary>A <c>user.message</c> refused by a limit; nothing of it was queued.</summary>
     public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    private static string TagValue<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
 
     private static int TypeIndex(AgentMessage message) => message.Type switch
     {
