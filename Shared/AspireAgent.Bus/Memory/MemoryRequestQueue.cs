@@ -39,8 +39,22 @@ internal sealed class MemoryRequestQueue : IRequestQueue
     public async IAsyncEnumerable<RequestLease> ReadAsync(
         string consumer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var request in _requests.Reader.ReadAllAsync(cancellationToken))
+        // ReadAsync, not ReadAllAsync: a blocked ReadAsync is handed its request by the writer, one reader per
+        // request, where every WaitToReadAsync is woken by each request and all but one go back to waiting.
+        // With a worker's idle consumers all waiting, that herd of wake-ups queued the one that won behind the
+        // others on the thread pool: tens of milliseconds before an answer started.
+        while (true)
         {
+            ChatRequest request;
+            try
+            {
+                request = await _requests.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                yield break;
+            }
+
             yield return new Lease(request);
         }
     }
