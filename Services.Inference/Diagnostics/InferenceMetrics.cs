@@ -9,6 +9,7 @@ namespace AspireAgent.Inference.Diagnostics;
 /// </summary>
 public sealed class InferenceMetrics
 {
+    private readonly Histogram<double> _queueWait;
     private readonly Histogram<double> _timeToFirstToken;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _answers;
@@ -20,8 +21,16 @@ public sealed class InferenceMetrics
     {
         var meter = meters.Create(InferenceTelemetry.SourceName);
         var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10, 30, 60, 120] };
+
+        // Down to milliseconds: a hand-off or a first token takes tens of them, and a tail of tens more is the news.
+        var fine = new InstrumentAdvice<double>
+        {
+            HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+        };
+        _queueWait = meter.CreateHistogram<double>("aspireagent.inference.queue.duration", "s",
+            "From the gateway's submission to a worker starting the answer: the wait in the request queue.", advice: fine);
         _timeToFirstToken = meter.CreateHistogram<double>("aspireagent.inference.time_to_first_token", "s",
-            "From the gateway's submission to the model's first token.", advice: seconds);
+            "From the gateway's submission to the model's first token.", advice: fine);
         _duration = meter.CreateHistogram<double>("aspireagent.inference.response.duration", "s",
             "From the gateway's submission to the answer's end.", advice: seconds);
         _answers = meter.CreateCounter<long>("aspireagent.inference.answers", "{answer}",
@@ -34,7 +43,15 @@ public sealed class InferenceMetrics
             "Answers being generated now.");
     }
 
-    public void Started() => _active.Add(1);
+    /// <summary>An attempt at an answer started; <paramref name="queued"/> is its wait since submission, for the first attempt.</summary>
+    public void Started(TimeSpan? queued)
+    {
+        _active.Add(1);
+        if (queued is { } wait)
+        {
+            _queueWait.Record(Math.Max(0, wait.TotalSeconds));
+        }
+    }
 
     public void Paused() => _pauses.Add(1);
 

@@ -90,7 +90,9 @@ internal sealed partial class AnswerGenerator(
     {
         var request = writer.Request;
         using var activity = InferenceTelemetry.StartAnswer(request, model);
-        metrics.Started();
+
+        // A later attempt took over from a worker presumed dead: its wait is the takeover's, not the queue's.
+        metrics.Started(writer.Producer.Attempt == 1 ? time.GetUtcNow() - request.SubmittedAt : null);
         try
         {
             await writer.OpenAsync(model.Name, model.IsSimulated, abandonToken).ConfigureAwait(false);

@@ -39,6 +39,7 @@ public sealed class MetricsTests
         using var answers = new MetricCollector<long>(meters, Inference, "aspireagent.inference.answers");
         using var firstToken = new MetricCollector<double>(meters, Inference, "aspireagent.inference.time_to_first_token");
         using var responseTime = new MetricCollector<double>(meters, Inference, "aspireagent.inference.response.duration");
+        using var queueWait = new MetricCollector<double>(meters, Inference, "aspireagent.inference.queue.duration");
         using var tokens = new MetricCollector<long>(meters, Inference, "aspireagent.inference.tokens");
         using var pauses = new MetricCollector<long>(meters, Inference, "aspireagent.inference.backpressure.pauses");
         using var handshakes = new MetricCollector<long>(meters, Gateway, "aspireagent.gateway.handshakes");
@@ -63,6 +64,7 @@ public sealed class MetricsTests
         Assert.Equal(answer.End.Usage.CompletionTokens, tokens.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.Single(firstToken.GetMeasurementSnapshot());
         Assert.Single(responseTime.GetMeasurementSnapshot());
+        Assert.InRange(Assert.Single(queueWait.GetMeasurementSnapshot()).Value, 0, firstToken.GetMeasurementSnapshot()[0].Value);
 
         // Interrupt.
         var question = client.UserMessage("conv-metrics", "Now talk for a while.");
