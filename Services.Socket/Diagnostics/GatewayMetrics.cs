@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using AspireAgent.Protocol;
@@ -18,12 +19,16 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _closes;
     private readonly Counter<long> _resumes;
     private readonly Counter<long> _handshakes;
+
     // Tag values in the order of the cells below; "other" catches a type a newer peer may send.
     private static readonly string[] Types =
     [
         MessageTypes.UserMessage, MessageTypes.AssistantStart, MessageTypes.AssistantChunk, MessageTypes.AssistantEnd,
         MessageTypes.Control, MessageTypes.Error, MessageTypes.ConversationList, MessageTypes.ConversationHistory, "other",
     ];
+
+    private static readonly FrozenDictionary<string, int> TypeIndexes =
+        Types.Index().ToFrozenDictionary(t => t.Item, t => t.Index, StringComparer.Ordinal);
 
     // Indexed by the enums' values (0, 1, …), so a lane or an encoding added later has its cell.
     private static readonly string[] Lanes = [.. Enum.GetValues<MessagePriority>().Select(TagValue)];
@@ -125,16 +130,6 @@ public sealed class GatewayMetrics
     private static string TagValue<T>(T value)
         where T : struct, Enum => value.ToString().ToLowerInvariant();
 
-    private static int TypeIndex(AgentMessage message) => message.Type switch
-    {
-        MessageTypes.UserMessage => 0,
-        MessageTypes.AssistantStart => 1,
-        MessageTypes.AssistantChunk => 2,
-        MessageTypes.AssistantEnd => 3,
-        MessageTypes.Control => 4,
-        MessageTypes.Error => 5,
-        MessageTypes.ConversationList => 6,
-        MessageTypes.ConversationHistory => 7,
-        _ => 8,
-    };
+    // The last cell, "other", for a type outside the list.
+    private static int TypeIndex(AgentMessage message) => TypeIndexes.GetValueOrDefault(message.Type, Types.Length - 1);
 }
