@@ -36,6 +36,7 @@ internal sealed class AnswerStreamWriter(
     private bool _draining;
     private StreamProducer _producer = producer;
     private long _textBytes;
+    private string? _text;
 
     public ChatRequest Request => request;
 
@@ -55,7 +56,8 @@ internal sealed class AnswerStreamWriter(
     public bool Fits(string delta) => ChunkCount < maxChunks && _textBytes + Encoding.UTF8.GetByteCount(delta) <= maxBytes;
 
     /// <summary>This attempt's text.</summary>
-    public string Content => _content.ToString();
+    /// <remarks>Kept once built: the end, the usage and the turn each ask for it.</remarks>
+    public string Content => _text ??= _content.ToString();
 
     /// <summary>Writes that failed with an unknown outcome and were recovered without a new attempt.</summary>
     public int RecoveredWrites { get; private set; }
@@ -78,13 +80,13 @@ internal sealed class AnswerStreamWriter(
                 Simulated = simulated,
                 ReplyTo = request.UserMessageId,
             };
-            await WriteAsync([start], landed: state => state.Started, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(start, batch: null, Landing.Started, cancellationToken).ConfigureAwait(false);
         }
         else if (_producer.NextSeq > 0)
         {
             // Whether a reset landed cannot be read back; writing it twice only clears the client twice.
             var reset = StreamReset.Create(request.StreamId, _producer.NextSeq, _producer.Attempt, Now());
-            await WriteAsync([reset], landed: _ => false, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(reset, batch: null, Landing.Unknowable, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -100,6 +102,7 @@ internal sealed class AnswerStreamWriter(
 
         var chunk = new AssistantChunk { Id = MessageIds.New(), Timestamp = Now(), StreamId = request.StreamId, Seq = ChunkCount, Delta = delta };
         _content.Append(delta);
+        _text = null;
         _textBytes += Encoding.UTF8.GetByteCount(delta);
         ChunkCount++;
         bool start, full;
@@ -147,7 +150,8 @@ internal sealed class AnswerStreamWriter(
         {
             while (true)
             {
-                List<AgentMessage> batch;
+                AgentMessage? single = null;
+                List<AgentMessage>? batch = null;
                 lock (_gate)
                 {
                     if (_queued.Count == 0)
@@ -156,13 +160,22 @@ internal sealed class AnswerStreamWriter(
                         return;
                     }
 
+                    // One chunk at a time is the usual case where the bus answers at once: it goes without a list.
                     var count = Math.Min(_queued.Count, MaxBatch);
-                    batch = _queued.GetRange(0, count);
+                    if (count == 1)
+                    {
+                        single = _queued[0];
+                    }
+                    else
+                    {
+                        batch = _queued.GetRange(0, count);
+                    }
+
                     _queued.RemoveRange(0, count);
                 }
 
-                var last = ((AssistantChunk)batch[^1]).Seq;
-                await WriteAsync(batch, landed: state => state.NextSeq > last, cancellationToken).ConfigureAwait(false);
+                var last = (AssistantChunk)(single ?? batch![^1]);
+                await WriteAsync(single, batch, Landing.Through(last.Seq), cancellationToken).ConfigureAwait(false);
             }
         }
         catch
@@ -191,15 +204,16 @@ internal sealed class AnswerStreamWriter(
             ChunkCount = ChunkCount,
         };
         await FlushAsync().ConfigureAwait(false);
-        await WriteAsync([end], landed: state => state.End is not null, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(end, batch: null, Landing.Ended, cancellationToken).ConfigureAwait(false);
         return end;
     }
 
-    private async ValueTask WriteAsync(IReadOnlyList<AgentMessage> messages, Func<StreamProducer, bool> landed, CancellationToken cancellationToken)
+    /// <param name="single">The message to write, or null when <paramref name="batch"/> holds them.</param>
+    private async ValueTask WriteAsync(AgentMessage? single, List<AgentMessage>? batch, Landing landing, CancellationToken cancellationToken)
     {
         try
         {
-            await AppendToStreamAsync(messages, cancellationToken).ConfigureAwait(false);
+            await AppendToStreamAsync(single, batch, cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (Exception exception) when (OutcomeUnknown(exception, cancellationToken))
@@ -212,16 +226,16 @@ internal sealed class AnswerStreamWriter(
         var state = await streams.RenewAsync(_producer, cancellationToken).ConfigureAwait(false);
         _producer = state;
         RecoveredWrites++;
-        if (!landed(state))
+        if (!landing.In(state))
         {
-            await AppendToStreamAsync(messages, cancellationToken).ConfigureAwait(false);
+            await AppendToStreamAsync(single, batch, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private ValueTask AppendToStreamAsync(IReadOnlyList<AgentMessage> messages, CancellationToken cancellationToken) =>
-        messages.Count == 1
-            ? streams.AppendAsync(_producer, messages[0], cancellationToken)
-            : streams.AppendBatchAsync(_producer, messages, cancellationToken);
+    private ValueTask AppendToStreamAsync(AgentMessage? single, List<AgentMessage>? batch, CancellationToken cancellationToken) =>
+        single is not null
+            ? streams.AppendAsync(_producer, single, cancellationToken)
+            : streams.AppendBatchAsync(_producer, batch!, cancellationToken);
 
     // The stream's own refusals are answers, not lost writes; cancellation is the caller's.
     private static bool OutcomeUnknown(Exception exception, CancellationToken cancellationToken) =>

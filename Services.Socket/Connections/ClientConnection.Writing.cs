@@ -22,7 +22,10 @@ internal sealed partial class ClientConnection
                 Codec.Encode(message, buffer);
                 _slowConsumer.WriteStarting();
                 Watch();
-                await _socket.SendAsync(buffer.WrittenMemory, Codec.FrameType, endOfMessage: true, _abort.Token);
+                // No token: a cancellable send takes the socket's slow path (an async state machine and a token
+                // registration per frame), and the token would only abort the socket, which CloseDue and the catch
+                // below do themselves.
+                await _socket.SendAsync(buffer.WrittenMemory, Codec.FrameType, endOfMessage: true, CancellationToken.None);
                 _slowConsumer.Written(message);
                 _metrics.Sent(message, Codec.Encoding, buffer.WrittenCount, _time.GetUtcNow());
                 if (!IsHeartbeat(message) && IdentityId is not null)

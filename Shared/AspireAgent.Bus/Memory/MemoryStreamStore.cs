@@ -55,10 +55,11 @@ internal sealed class MemoryStreamStore(IOptions<BusOptions> options, TimeProvid
         var log = Find(streamId);
         var index = from.IsBeginning ? 0 : log.IndexAfterChunk(from.AfterSeq);
         var batch = new List<AgentMessage>();
+        using var waiter = new LogWaiter(cancellationToken);
         while (true)
         {
             batch.Clear();
-            var more = log.ReadFrom(index, batch, out var ended);
+            var ended = log.ReadFrom(index, batch);
             foreach (var message in batch)
             {
                 yield return message;
@@ -72,7 +73,7 @@ internal sealed class MemoryStreamStore(IOptions<BusOptions> options, TimeProvid
 
             if (batch.Count == 0)
             {
-                await more.WaitAsync(cancellationToken);
+                await log.WaitBeyondAsync(index, waiter);
             }
         }
     }
@@ -89,7 +90,7 @@ internal sealed class MemoryStreamStore(IOptions<BusOptions> options, TimeProvid
     public IReadOnlyList<AgentMessage> Snapshot(string streamId)
     {
         var events = new List<AgentMessage>();
-        Find(streamId).ReadFrom(0, events, out _);
+        Find(streamId).ReadFrom(0, events);
         return events;
     }
 

@@ -111,6 +111,42 @@ public abstract class StreamStoreContract(BusTarget target)
     }
 
     [Fact]
+    public async Task Live_readers_of_one_stream_each_get_every_event_and_one_cancelled_while_it_waits_leaves_the_others_reading()
+    {
+        await using var nodes = await target.StartAsync(2);
+        var (writer, reader) = (nodes[0].Streams, nodes[1].Streams);
+        var id = (await CreateAsync(writer)).StreamId;
+        await writer.AppendAsync(id, Start(id), _test);
+
+        using var leaving = CancellationTokenSource.CreateLinkedTokenSource(_test);
+        leaving.CancelAfter(TimeSpan.FromSeconds(10));
+        await using var left = reader.ReadAsync(id, StreamPosition.Beginning, leaving.Token).GetAsyncEnumerator(leaving.Token);
+        Assert.True(await left.MoveNextAsync());
+        var waiting = left.MoveNextAsync().AsTask();
+        var staying = new[]
+        {
+            ReadAllAsync(reader, id, StreamPosition.Beginning),
+            ReadAllAsync(reader, id, StreamPosition.Beginning),
+            ReadAllAsync(writer, id, StreamPosition.Beginning),
+        };
+
+        await leaving.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await waiting);
+        for (var seq = 0; seq < 20; seq++)
+        {
+            await writer.AppendAsync(id, Chunk(id, seq), _test);
+        }
+
+        await writer.AppendAsync(id, End(id, "all", 20), _test);
+        foreach (var events in await Task.WhenAll(staying))
+        {
+            Assert.IsType<AssistantStart>(events[0]);
+            Assert.Equal(Enumerable.Range(0, 20).Select(seq => (long)seq), events.OfType<AssistantChunk>().Select(c => c.Seq));
+            Assert.IsType<AssistantEnd>(events[^1]);
+        }
+    }
+
+    [Fact]
     public async Task A_batch_that_breaks_a_rule_anywhere_writes_none_of_it()
     {
         await using var nodes = await target.StartAsync(1, new Dictionary<string, string?> { ["Bus:MaxChunksPerStream"] = "4" });
