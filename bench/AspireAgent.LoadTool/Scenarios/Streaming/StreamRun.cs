@@ -8,15 +8,15 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace AspireAgent.LoadTool.Scenarios.Streaming;
 
 /// <summary>
-/// One streaming run against one server: connect every client first (not measured), then start them together,
-/// sample the server around the window, and wait for every answer begun before the deadline to end.
+/// One streaming run against one server: connect every client first and warm up (not measured), then start them
+/// together, sample the server around the window, and wait for every answer begun before the deadline to end.
 /// </summary>
 internal static class StreamRun
 {
     private const string DeliveryLatency = "aspireagent_gateway_delivery_latency_seconds";
 
     public static async Task<IReadOnlyList<StreamTally>> AgentAsync(
-        ServerProcess server, WireEncoding encoding, IReadOnlyList<Func<long, StreamPlan>> plans, TimeSpan duration,
+        ServerProcess server, WireEncoding encoding, IReadOnlyList<Func<long, StreamPlan>> plans, StreamWindow window,
         RunResults results, int run, CancellationToken cancellationToken)
     {
         var clients = new List<AgentClient>();
@@ -27,7 +27,7 @@ internal static class StreamRun
                 clients.Add(await AgentStreamer.ConnectAsync(server.Endpoint, encoding, cancellationToken));
             }
 
-            return await MeasureAsync(server, plans, duration, results, run, (i, plan, tally) =>
+            return await MeasureAsync(server, plans, window, results, run, (i, plan, tally) =>
                 AgentStreamer.RunAsync(clients[i], plan, tally, cancellationToken), cancellationToken);
         }
         finally
@@ -37,7 +37,7 @@ internal static class StreamRun
     }
 
     public static async Task<IReadOnlyList<StreamTally>> SignalRAsync(
-        ServerProcess server, IReadOnlyList<Func<long, StreamPlan>> plans, TimeSpan duration,
+        ServerProcess server, IReadOnlyList<Func<long, StreamPlan>> plans, StreamWindow window,
         RunResults results, int run, CancellationToken cancellationToken)
     {
         var connections = new List<HubConnection>();
@@ -48,7 +48,7 @@ internal static class StreamRun
                 connections.Add(await SignalRStreamer.ConnectAsync(server.Endpoint, cancellationToken));
             }
 
-            return await MeasureAsync(server, plans, duration, results, run, (i, plan, tally) =>
+            return await MeasureAsync(server, plans, window, results, run, (i, plan, tally) =>
                 SignalRStreamer.RunAsync(connections[i], plan, tally, cancellationToken), cancellationToken);
         }
         finally
@@ -58,13 +58,18 @@ internal static class StreamRun
     }
 
     private static async Task<IReadOnlyList<StreamTally>> MeasureAsync(
-        ServerProcess server, IReadOnlyList<Func<long, StreamPlan>> plans, TimeSpan duration, RunResults results, int run,
+        ServerProcess server, IReadOnlyList<Func<long, StreamPlan>> plans, StreamWindow window, RunResults results, int run,
         Func<int, StreamPlan, StreamTally, Task> stream, CancellationToken cancellationToken)
     {
-        // Warm-up: one verified answer per client, not measured, so JIT and pools are warm on both servers.
+        // Warm-up: the same streams, verified, not measured, so JIT tiers and pools are warm on both servers
+        // (see StreamWindow); at least one answer per client either way.
         var warmups = plans.Select(_ => new StreamTally()).ToList();
-        var warmupDeadline = StreamScenario.Deadline(TimeSpan.FromSeconds(60));
-        await Task.WhenAll(plans.Select((plan, i) => Guard(stream(i, plan(warmupDeadline) with { MaxAnswers = 1, Run = -run }, warmups[i]), warmups[i])));
+        var warmupDeadline = StreamScenario.Deadline(window.Warmup > TimeSpan.Zero ? window.Warmup : TimeSpan.FromSeconds(60));
+        await Task.WhenAll(plans.Select((plan, i) =>
+        {
+            var warmup = plan(warmupDeadline) with { Run = -run };
+            return Guard(stream(i, window.Warmup > TimeSpan.Zero ? warmup : warmup with { MaxAnswers = 1 }, warmups[i]), warmups[i]);
+        }));
         foreach (var failure in warmups.SelectMany(t => t.Failures).Take(20))
         {
             results.Fail($"{server.Target.Name()} run {run} warm-up: {failure}");
@@ -74,7 +79,7 @@ internal static class StreamRun
         var scrapeBefore = await server.ScrapeAsync(cancellationToken);
         var before = server.Sample();
         var started = Stopwatch.GetTimestamp();
-        var deadline = StreamScenario.Deadline(duration);
+        var deadline = StreamScenario.Deadline(window.Duration);
         await Task.WhenAll(plans.Select((plan, i) => Guard(stream(i, plan(deadline), tallies[i]), tallies[i])));
         var elapsed = Stopwatch.GetElapsedTime(started);
         var after = server.Sample();

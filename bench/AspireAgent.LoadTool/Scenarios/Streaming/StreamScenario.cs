@@ -19,6 +19,7 @@ internal static class StreamScenario
         var common = CommonSettings.Read(args, "aspireagent,signalr");
         var streams = args.Int("streams", 100);
         var duration = args.Seconds("duration", 20);
+        var warmup = args.Seconds("warmup", 10);
         var rate = args.Double("tokens-per-second", 40);
         var tokenCount = args.Int("token-count", 60);
         var batchChars = args.Int("batch-chars", 4);
@@ -37,8 +38,10 @@ internal static class StreamScenario
             ["tokens/answer"] = tokenCount.ToString(CultureInfo.InvariantCulture),
             ["batch"] = $"{batchChars} chars/{batchDelay.TotalMilliseconds} ms",
             ["duration"] = $"{duration.TotalSeconds} s",
+            ["warm-up"] = $"{warmup.TotalSeconds} s",
             ["encoding"] = common.Encoding.ToString(),
         });
+        var window = new StreamWindow(warmup, duration);
         foreach (var (run, target) in common.Schedule())
         {
             var env = ServerSettings.Merge(
@@ -58,8 +61,8 @@ internal static class StreamScenario
                 .Select(client => (Func<long, StreamPlan>)(deadline => new StreamPlan(run, client, tokenCount, deadline, maxAnswers)))
                 .ToList();
             var tallies = target == Target.AspireAgent
-                ? await StreamRun.AgentAsync(server, common.Encoding, plans, duration, results, run, cancellationToken)
-                : await StreamRun.SignalRAsync(server, plans, duration, results, run, cancellationToken);
+                ? await StreamRun.AgentAsync(server, common.Encoding, plans, window, results, run, cancellationToken)
+                : await StreamRun.SignalRAsync(server, plans, window, results, run, cancellationToken);
             foreach (var failure in tallies.SelectMany(t => t.Failures).Take(20))
             {
                 results.Fail($"{target.Name()} run {run}: {failure}");
