@@ -6,11 +6,13 @@ namespace AspireAgent.Bus.Memory;
 /// One stream's events in memory: <c>assistant.start</c>, chunks by <c>seq</c> (with a reset before the
 /// first chunk of each takeover), <c>assistant.end</c>. A reader that has read everything waits with its own
 /// <see cref="LogWaiter"/>, which the next append wakes, so any number of readers follow without a queue per reader.
+/// Once ended, the events are kept as a <see cref="SealedStream"/> for the stream's retention.
 /// </summary>
 internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
 {
     private readonly Lock _gate = new();
-    private readonly List<AgentMessage> _events = [];
+    private List<AgentMessage>? _events = [];
+    private SealedStream? _sealed;
     private readonly List<long> _resets = [];
     private long _nextSeq;
     private long _textBytes;
@@ -51,7 +53,7 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
         {
             var check = Begin(epoch);
             check.Next(message, now, maxChunks, maxBytes);
-            _events.Add(message);
+            _events!.Add(message);
             Commit(check);
             (waiter, moreWaiters) = TakeWaiters();
         }
@@ -74,7 +76,7 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
             }
 
             // Every message passed: only now does the stream change, so a refused batch leaves no trace.
-            _events.AddRange(messages);
+            _events!.AddRange(messages);
             Commit(check);
             (waiter, moreWaiters) = TakeWaiters();
         }
@@ -97,9 +99,19 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
     {
         lock (_gate)
         {
-            for (var i = index; i < _events.Count; i++)
+            if (_sealed is { } sealedEvents)
             {
-                into.Add(_events[i]);
+                for (var i = index; i < sealedEvents.Count; i++)
+                {
+                    into.Add(sealedEvents[i]);
+                }
+            }
+            else
+            {
+                for (var i = index; i < _events!.Count; i++)
+                {
+                    into.Add(_events[i]);
+                }
             }
 
             return Info.EndedAt is not null;
@@ -111,7 +123,7 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
     {
         lock (_gate)
         {
-            if (_events.Count > index || Info.EndedAt is not null)
+            if (EventCount > index || Info.EndedAt is not null)
             {
                 return ValueTask.CompletedTask;
             }
@@ -136,7 +148,7 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
             throw new StreamFencedException(Info.StreamId, producer);
         }
 
-        return new AppendCheck(Info.StreamId, _events.Count > 0, _nextSeq, _textBytes, Info.EndedAt);
+        return new AppendCheck(Info.StreamId, EventCount > 0, _nextSeq, _textBytes, Info.EndedAt);
     }
 
     private void Commit(AppendCheck check)
@@ -151,8 +163,17 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
         if (check.EndedAt != Info.EndedAt)
         {
             Info = Info with { EndedAt = check.EndedAt };
+
+            // Nothing can be appended after the end: the events are only read from now on, for the retention.
+            if (_resets.Count == 0 && SealedStream.TryCreate(Info.StreamId, _events!) is { } sealedEvents)
+            {
+                _sealed = sealedEvents;
+                _events = null;
+            }
         }
     }
+
+    private int EventCount => _sealed?.Count ?? _events!.Count;
 
     private (LogWaiter?, List<LogWaiter>?) TakeWaiters()
     {
@@ -183,9 +204,9 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
             StreamId = Info.StreamId,
             Epoch = _epoch,
             Attempt = _attempt,
-            Started = _events.Count > 0,
+            Started = EventCount > 0,
             NextSeq = _nextSeq,
-            End = Info.EndedAt is null ? null : (AssistantEnd)_events[^1],
+            End = Info.EndedAt is null ? null : _sealed?.End ?? (AssistantEnd)_events![^1],
         };
     }
 }
