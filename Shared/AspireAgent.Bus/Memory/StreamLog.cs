@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AspireAgent.Protocol;
 
 namespace AspireAgent.Bus.Memory;
@@ -45,34 +46,29 @@ internal sealed class StreamLog(StreamInfo info, int maxChunks, long maxBytes)
     }
 
     /// <param name="epoch">The producer's epoch; null for an unfenced append.</param>
-    public void Append(AgentMessage message, DateTimeOffset now, long? epoch = null)
-    {
-        LogWaiter? waiter;
-        List<LogWaiter>? moreWaiters;
-        lock (_gate)
-        {
-            var check = Begin(epoch);
-            check.Next(message, now, maxChunks, maxBytes);
-            _events!.Add(message);
-            Commit(check);
-            (waiter, moreWaiters) = TakeWaiters();
-        }
-
-        Wake(waiter, moreWaiters);
-    }
+    public void Append(AgentMessage message, DateTimeOffset now, long? epoch = null) =>
+        Append(new ReadOnlySpan<AgentMessage>(in message), now, epoch);
 
     /// <summary>Appends every message or, when one breaks a rule, none: each is checked against the state the previous ones leave.</summary>
     /// <param name="epoch">The producer's epoch; null for an unfenced append.</param>
-    public void Append(IReadOnlyList<AgentMessage> messages, DateTimeOffset now, long? epoch = null)
+    public void Append(IReadOnlyList<AgentMessage> messages, DateTimeOffset now, long? epoch = null) =>
+        Append(messages switch
+        {
+            AgentMessage[] array => array,
+            List<AgentMessage> list => CollectionsMarshal.AsSpan(list),
+            _ => messages.ToArray(),
+        }, now, epoch);
+
+    private void Append(ReadOnlySpan<AgentMessage> messages, DateTimeOffset now, long? epoch)
     {
         LogWaiter? waiter;
         List<LogWaiter>? moreWaiters;
         lock (_gate)
         {
             var check = Begin(epoch);
-            for (var i = 0; i < messages.Count; i++)
+            foreach (var message in messages)
             {
-                check.Next(messages[i], now, maxChunks, maxBytes);
+                check.Next(message, now, maxChunks, maxBytes);
             }
 
             // Every message passed: only now does the stream change, so a refused batch leaves no trace.
