@@ -263,6 +263,14 @@ internal sealed partial class ClientConnection : IClientSession, IAsyncDisposabl
             return;
         }
 
+        // The one message every idle connection sends: its arrival (LastReceived) is all it means, so it is
+        // counted and not decoded. Before the handshake it takes the full path, which refuses it.
+        if (IdentityId is not null && Codec.IsPong(frame.Payload))
+        {
+            _metrics.ReceivedControl(Codec.Encoding, frame.Payload.Length);
+            return;
+        }
+
         AgentMessage message;
         try
         {

@@ -35,6 +35,10 @@ internal sealed class ConnectionTimers : IDisposable
     private readonly long _resolution;
     private long _armedFor = long.MaxValue;
 
+    // The list a slot's due callbacks are taken into, kept between fires: a slot of idle connections' heartbeats
+    // every few milliseconds would otherwise allocate a list (and its growth) each time.
+    private List<IDueCallback>? _spare;
+
     public ConnectionTimers(TimeProvider time, ILogger<ConnectionTimers> logger, TimeSpan resolution = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(resolution, TimeSpan.Zero);
@@ -95,7 +99,8 @@ internal sealed class ConnectionTimers : IDisposable
             while (_due.TryPeek(out var callback, out var at) && at <= now.UtcTicks)
             {
                 _due.Dequeue();
-                (due ??= []).Add(callback);
+                due ??= Interlocked.Exchange(ref _spare, null) ?? [];
+                due.Add(callback);
             }
 
             if (_due.TryPeek(out _, out var next))
@@ -121,5 +126,8 @@ internal sealed class ConnectionTimers : IDisposable
                 _logger.TimerCallbackFailed(ex);
             }
         }
+
+        due.Clear();
+        Volatile.Write(ref _spare, due);
     }
 }

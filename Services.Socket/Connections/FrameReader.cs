@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace AspireAgent.Socket.Connections;
 
@@ -18,6 +19,9 @@ internal sealed class FrameReader(WebSocket socket, int maxMessageBytes) : IDisp
 
     private byte[]? _buffer;
 
+    // Pooled: each read of an idle connection (a pong, an ack) waits, and its state machine would otherwise be a
+    // new box per message. The connection's read loop awaits each read once, which is what pooling requires.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Frame> ReadAsync(CancellationToken cancellationToken)
     {
         ReturnBuffer();

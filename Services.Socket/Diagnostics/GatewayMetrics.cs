@@ -107,6 +107,13 @@ public sealed class GatewayMetrics
         _bytesReceived.Add((int)encoding, bytes);
     }
 
+    /// <summary>A control message counted without being decoded (a pong).</summary>
+    public void ReceivedControl(WireEncoding encoding, int bytes)
+    {
+        _received.Add(TypeIndexes[MessageTypes.Control] * Encodings.Length + (int)encoding, 1);
+        _bytesReceived.Add((int)encoding, bytes);
+    }
+
     public void Sent(AgentMessage message, WireEncoding encoding, int bytes, DateTimeOffset now)
     {
         _sent.Add(TypeIndex(message) * Lanes.Length + (int)message.Priority, 1);

@@ -23,6 +23,8 @@ internal sealed class InboundDispatcher(
     IOptions<HeartbeatOptions> heartbeat) : IInboundHandler
 {
     private readonly string _node = options.Value.NodeId ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+    private readonly string _heartbeatIntervalMs =
+        ((long)heartbeat.Value.Interval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public string Node => _node;
 
@@ -104,33 +106,34 @@ internal sealed class InboundDispatcher(
         var schedule = new HeartbeatSchedule(strategy, heartbeat.Value, connection.Now);
         // Armed before the welcome leaves, so the first beat is measured from the handshake.
         connection.Accept(identityId, hello.Get(ControlKeys.Flow) == ControlKeys.FlowAck, schedule);
-        var welcome = new Dictionary<string, string>
-        {
-            [ControlKeys.Identity] = identityId,
-            [ControlKeys.Node] = _node,
-            [ControlKeys.Encoding] = connection.Codec.SubProtocol,
-            [ControlKeys.Heartbeat] = HeartbeatOptions.ToHint(strategy),
-            [ControlKeys.Flow] = connection.ClientAcknowledges ? ControlKeys.FlowAck : ControlKeys.FlowAuto,
-            [ControlKeys.HeartbeatIntervalMs] = ((long)heartbeat.Value.Interval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+        // Seven pairs at most (with replyTo): one array, where a dictionary grew twice on every handshake.
+        var welcome = new ControlPayload.Builder(7);
+        welcome.Add(ControlKeys.Identity, identityId);
+        welcome.Add(ControlKeys.Node, _node);
+        welcome.Add(ControlKeys.Encoding, connection.Codec.SubProtocol);
+        welcome.Add(ControlKeys.Heartbeat, HeartbeatOptions.ToHint(strategy));
+        welcome.Add(ControlKeys.Flow, connection.ClientAcknowledges ? ControlKeys.FlowAck : ControlKeys.FlowAuto);
+        welcome.Add(ControlKeys.HeartbeatIntervalMs, _heartbeatIntervalMs);
         if (token is not null)
         {
             // A signed-in identity has no anonymous token: the client keeps presenting its bearer token instead.
-            welcome[ControlKeys.Token] = token;
+            welcome.Add(ControlKeys.Token, token);
         }
 
         await connection.SendAsync(Control(connection, ControlActions.Welcome, replyTo: hello.Id, payload: welcome));
     }
 
     private static ControlMessage Control(
-        IClientSession connection, string action, string? replyTo = null, Dictionary<string, string>? payload = null)
+        IClientSession connection, string action, string? replyTo = null, ControlPayload.Builder payload = default)
     {
         if (replyTo is not null)
         {
-            payload ??= [];
-            payload[ControlKeys.ReplyTo] = replyTo;
+            payload.Add(ControlKeys.ReplyTo, replyTo);
         }
 
-        return new ControlMessage { Id = MessageIds.New(), Timestamp = connection.NowMs(), Action = action, Payload = payload };
+        return new ControlMessage
+        {
+            Id = MessageIds.New(), Timestamp = connection.NowMs(), Action = action, Payload = payload.IsEmpty ? null : payload.Build(),
+        };
     }
 }

@@ -87,6 +87,11 @@ internal sealed class WebSocketEndpoint(
                 // A client that offered nothing gets JSON without an echoed subprotocol, as RFC 6455 requires.
                 SubProtocol = requested.Count == 0 ? null : codec.SubProtocol,
                 DangerousEnableCompression = options.Value.EnableCompression,
+
+                // No WebSocket-level keep-alive: the protocol's heartbeat already proves the peer alive (and closes
+                // it with 4001 when it is not), so the socket's own timer per connection and the unsolicited pong it
+                // sends every two minutes would be memory and traffic for nothing.
+                KeepAliveInterval = TimeSpan.Zero,
             });
 
             metrics.Attempt("accepted");

@@ -10,6 +10,11 @@ namespace AspireAgent.Socket.Heartbeat;
 /// </summary>
 internal sealed class ConnectionHeartbeat(ClientConnection connection, HeartbeatSchedule schedule, ConnectionTimers timers) : IDueCallback
 {
+    // The shared timers round deadlines to a slot and run a slot's callbacks with one instant, so the connections
+    // beating together can share one ping (the same immutable message, as a broadcast would): an idle connection's
+    // beat then allocates no message and no id. Keyed by the instant, so a ping is never sent with a stale stamp.
+    private static ControlMessage? s_ping;
+
     public HeartbeatSchedule Schedule => schedule;
 
     public void OnDue(DateTimeOffset now)
@@ -24,12 +29,7 @@ internal sealed class ConnectionHeartbeat(ClientConnection connection, Heartbeat
         switch (step.Action)
         {
             case HeartbeatAction.Ping:
-                connection.SendCritical(new ControlMessage
-                {
-                    Id = MessageIds.New(),
-                    Timestamp = now.ToUnixTimeMilliseconds(),
-                    Action = ControlActions.Ping,
-                });
+                connection.SendCritical(PingAt(now));
                 break;
             case HeartbeatAction.Timeout:
                 connection.RequestClose(CloseCodes.HeartbeatTimeout, "heartbeat timeout");
@@ -37,5 +37,18 @@ internal sealed class ConnectionHeartbeat(ClientConnection connection, Heartbeat
         }
 
         timers.Schedule(this, step.At > now ? step.At : now + TimeSpan.FromMilliseconds(1));
+    }
+
+    private static ControlMessage PingAt(DateTimeOffset now)
+    {
+        var stamp = now.ToUnixTimeMilliseconds();
+        if (Volatile.Read(ref s_ping) is { } ping && ping.Timestamp == stamp)
+        {
+            return ping;
+        }
+
+        ping = new ControlMessage { Id = MessageIds.New(), Timestamp = stamp, Action = ControlActions.Ping };
+        Volatile.Write(ref s_ping, ping);
+        return ping;
     }
 }

@@ -28,7 +28,12 @@ internal sealed class FloorConnections
         var requested = context.WebSockets.WebSocketRequestedProtocols;
         var codec = requested.Count == 0 ? MessageCodecs.Json
             : MessageCodecs.TryGetBySubProtocol(requested[0], out var chosen) ? chosen : MessageCodecs.Json;
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(requested.Count == 0 ? null : codec.SubProtocol);
+        // No WebSocket keep-alive timer per socket: the sweep's pings keep the connections alive, as in the gateway.
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            SubProtocol = requested.Count == 0 ? null : codec.SubProtocol,
+            KeepAliveInterval = TimeSpan.Zero,
+        });
         try
         {
             // The first message is the client's hello; the welcome goes out before the sweep may ping.

@@ -22,4 +22,12 @@ public interface IMessageCodec
     /// <exception cref="MalformedFrameException">The bytes are not a valid frame of this encoding.</exception>
     /// <exception cref="UnknownMessageTypeException">The frame is well formed but names a type v1 does not know.</exception>
     AgentMessage Decode(ReadOnlyMemory<byte> frame);
+
+    /// <summary>
+    /// True when <paramref name="frame"/> is a well-formed <c>control pong</c>, read without building the message:
+    /// a receiver that only needs to know a pong arrived (the gateway: any frame is a sign of life) skips
+    /// <see cref="Decode"/> and its allocations for the one message every idle connection sends. False for any
+    /// other frame, and for anything <see cref="Decode"/> would refuse.
+    /// </summary>
+    bool IsPong(ReadOnlyMemory<byte> frame);
 }

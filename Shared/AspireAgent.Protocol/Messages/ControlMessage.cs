@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AspireAgent.Protocol.Encoding.Json;
 
 namespace AspireAgent.Protocol;
 
@@ -10,9 +11,11 @@ namespace AspireAgent.Protocol;
 public sealed record ControlMessage : AgentMessage
 {
     [JsonPropertyName("action")]
+    [JsonConverter(typeof(ProtocolWordJsonConverter))]
     public required string Action { get; init; }
 
     [JsonPropertyName("payload")]
+    [JsonConverter(typeof(ControlPayloadJsonConverter))]
     public IReadOnlyDictionary<string, string>? Payload { get; init; }
 
     [JsonIgnore]

@@ -63,6 +63,33 @@ public sealed class HeartbeatTests
     }
 
     [Fact]
+    public async Task Connections_beating_at_one_instant_share_its_ping_and_the_next_beat_is_a_new_one()
+    {
+        var (gateway, time) = await StartAsync();
+        await using var _ = gateway;
+        await using var first = await WireClient.ConnectAndHelloAsync(gateway.WebSocketUri);
+        await using var second = await WireClient.ConnectAndHelloAsync(gateway.WebSocketUri);
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        var (a, b) = (await NextPingAsync(first), await NextPingAsync(second));
+        Assert.Equal(a.Id, b.Id);
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), a.Timestamp);
+        foreach (var (client, ping) in new[] { (first, a), (second, b) })
+        {
+            await client.SendAsync(client.Control(ControlActions.Pong, new Dictionary<string, string> { [ControlKeys.ReplyTo] = ping.Id }));
+
+            // Let the server read the pong before the clock moves on.
+            await client.SendAsync(client.Control(ControlActions.Ping));
+            await client.ReceiveAsync<ControlMessage>(m => m is ControlMessage { Action: ControlActions.Pong });
+        }
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        var next = await NextPingAsync(first);
+        Assert.NotEqual(a.Id, next.Id);
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), next.Timestamp);
+    }
+
+    [Fact]
     public async Task A_peer_that_misses_its_pong_is_closed_with_4001_at_the_deadline()
     {
         var (gateway, time) = await StartAsync();

@@ -86,6 +86,90 @@ internal sealed class JsonMessageCodec : IMessageCodec
         }
     }
 
+    public bool IsPong(ReadOnlyMemory<byte> frame)
+    {
+        // The whole frame is read (so its syntax is checked as Decode would); the members Decode requires of a
+        // control message must be there with their types, in any order.
+        var reader = new Utf8JsonReader(frame.Span);
+        var (control, pong, id, ts) = (false, false, false, false);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader;
+                reader.Read();
+                // Any other message is told apart at its type or action, without reading the rest of it.
+                if (name.ValueTextEquals("type"u8))
+                {
+                    control = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(MessageTypes.Control);
+                    if (!control)
+                    {
+                        return false;
+                    }
+                }
+                else if (name.ValueTextEquals("action"u8))
+                {
+                    pong = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(ControlActions.Pong);
+                    if (!pong)
+                    {
+                        return false;
+                    }
+                }
+                else if (name.ValueTextEquals("id"u8))
+                {
+                    id = reader.TokenType == JsonTokenType.String;
+                }
+                else if (name.ValueTextEquals("ts"u8))
+                {
+                    ts = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out _);
+                }
+                else if (name.ValueTextEquals("payload"u8) && !IsStringsOrNull(ref reader))
+                {
+                    return false;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            return control && pong && id && ts && !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    // A payload as ControlPayloadJsonConverter accepts it: null, or an object whose values are all strings.
+    private static bool IsStringsOrNull(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static string? ReadDiscriminator(ReadOnlyMemory<byte> frame)
     {
         try

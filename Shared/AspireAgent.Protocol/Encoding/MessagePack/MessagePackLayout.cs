@@ -129,7 +129,7 @@ internal static partial class MessagePackLayout
             Kind.Control when fields >= 2 => new ControlMessage
             {
                 Id = id, Timestamp = timestamp,
-                Action = RequiredString(ref r, "action"),
+                Action = RequiredWord(ref r, "action"),
                 Payload = ReadPayload(ref r),
             },
             Kind.Error when fields >= 5 => new ErrorMessage
@@ -219,7 +219,7 @@ internal static partial class MessagePackLayout
         }
     }
 
-    private static Dictionary<string, string>? ReadPayload(ref MessagePackReader r)
+    private static IReadOnlyDictionary<string, string>? ReadPayload(ref MessagePackReader r)
     {
         if (r.TryReadNil())
         {
@@ -227,14 +227,18 @@ internal static partial class MessagePackLayout
         }
 
         var count = r.ReadMapHeader();
-        var payload = new Dictionary<string, string>(count, StringComparer.Ordinal);
+        var payload = new ControlPayload.Builder(count);
         for (var i = 0; i < count; i++)
         {
-            payload[RequiredString(ref r, "payload key")] = RequiredString(ref r, "payload value");
+            payload.Add(RequiredWord(ref r, "payload key"), RequiredWord(ref r, "payload value"));
         }
 
-        return payload;
+        return payload.Build();
     }
+
+    // A string that is often one of the protocol's own words (an action, a payload key): the constant, not a copy.
+    private static string RequiredWord(ref MessagePackReader r, string field) =>
+        r.TryReadStringSpan(out var utf8) ? KnownStrings.Get(utf8) : RequiredString(ref r, field);
 
     private static string RequiredString(ref MessagePackReader r, string field) =>
         r.ReadString() ?? throw new MalformedFrameException($"'{field}' must not be nil.");

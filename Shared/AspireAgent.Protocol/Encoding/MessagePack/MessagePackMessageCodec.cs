@@ -50,4 +50,17 @@ internal sealed class MessagePackMessageCodec : IMessageCodec
             throw new MalformedFrameException($"Invalid MessagePack message: {ex.Message}", ex);
         }
     }
+
+    public bool IsPong(ReadOnlyMemory<byte> frame)
+    {
+        try
+        {
+            var reader = new MessagePackReader(frame);
+            return MessagePackLayout.IsPong(ref reader) && reader.End;
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        {
+            return false;
+        }
+    }
 }

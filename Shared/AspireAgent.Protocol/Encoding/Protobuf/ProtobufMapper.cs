@@ -125,7 +125,7 @@ internal static partial class ProtobufMapper
             Id = e.Id,
             Timestamp = e.Timestamp,
             Action = e.Control.Action,
-            Payload = e.Control.Payload.Count == 0 ? null : new Dictionary<string, string>(e.Control.Payload),
+            Payload = e.Control.Payload.Count == 0 ? null : Payload(e.Control.Payload),
         },
         Wire.Envelope.BodyOneofCase.Error => new ErrorMessage
         {
@@ -144,4 +144,15 @@ internal static partial class ProtobufMapper
     };
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static IReadOnlyDictionary<string, string> Payload(Google.Protobuf.Collections.MapField<string, string> map)
+    {
+        var payload = new ControlPayload.Builder(map.Count);
+        foreach (var (key, value) in map)
+        {
+            payload.Add(key, value);
+        }
+
+        return payload.Build();
+    }
 }

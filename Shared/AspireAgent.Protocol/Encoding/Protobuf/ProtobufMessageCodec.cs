@@ -34,4 +34,7 @@ internal sealed class ProtobufMessageCodec : IMessageCodec
 
         return ProtobufMapper.FromWire(envelope);
     }
+
+    // Not recognised without parsing: Protobuf's reader builds the envelope anyway, so a pong takes the full decode.
+    public bool IsPong(ReadOnlyMemory<byte> frame) => false;
 }

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AspireAgent.Protocol.Encoding.Json;
+
+/// <summary>
+/// Reads a control payload into a <see cref="ControlPayload"/> with the protocol's words as their constants, where
+/// the serializer would build a dictionary and a new string for every key. Values must be strings, as in the
+/// other encodings.
+/// </summary>
+internal sealed class ControlPayloadJsonConverter : JsonConverter<IReadOnlyDictionary<string, string>>
+{
+    public override IReadOnlyDictionary<string, string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("The payload must be an object of strings.");
+        }
+
+        var payload = new ControlPayload.Builder(0);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = ProtocolWordJsonConverter.ReadWord(ref reader);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+            {
+                throw new JsonException($"The payload's '{key}' must be a string.");
+            }
+
+            payload.Add(key, ProtocolWordJsonConverter.ReadWord(ref reader));
+        }
+
+        return payload.Build();
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var (key, item) in value)
+        {
+            writer.WriteString(key, item);
+        }
+
+        writer.WriteEndObject();
+    }
+}
