@@ -63,6 +63,18 @@ internal sealed class TokenBatcher(IOptions<InferenceOptions> options, TimeProvi
                     deadline = new Deadline(remaining, time);
                 }
 
+                if (deadline is null && nextToken is null)
+                {
+                    // Nothing is due on time (no text pending, or a lone surrogate waiting for its pair): wait for
+                    // tokens alone, on the channel's own reusable waiter, with no task or race per token.
+                    if (!await tokens.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
                 // One wait for more tokens is kept across rounds: the deadline may win the race while it is pending.
                 nextToken ??= tokens.WaitToReadAsync(cancellationToken).AsTask();
                 if (deadline is not null && await Task.WhenAny(nextToken, deadline.Elapsed).ConfigureAwait(false) != nextToken)
