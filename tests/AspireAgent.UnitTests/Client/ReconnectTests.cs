@@ -17,12 +17,14 @@ public sealed class ReconnectTests
         var hellos = new List<ControlMessage>();
         await using var gateway = await FakeGateway.StartAsync(async connection =>
         {
-            var hello = await connection.AcceptAsync(token: $"token-{connection.Index + 1}");
+            // Recorded before the welcome goes out: the client is Connected (and the test reads the list) once it has it.
+            var hello = await connection.ExpectHelloAsync();
             lock (hellos)
             {
                 hellos.Add(hello);
             }
 
+            await connection.WelcomeAsync(token: $"token-{connection.Index + 1}");
             if (connection.Index == 0)
             {
                 await drop.Task;

@@ -119,6 +119,30 @@ public sealed class ControlPayloadTests
         Assert.Equal("x", decoded.Get(ControlKeys.ReplyTo));
     }
 
+    [Fact]
+    public void Json_writes_control_messages_byte_for_byte_as_the_serializer_would()
+    {
+        ControlMessage[] messages =
+        [
+            new() { Id = "p1", Timestamp = SampleMessages.Ts, Action = ControlActions.Ping },
+            Ack((ControlKeys.StreamId, "s_1"), (ControlKeys.Seq, "41")),
+            new()
+            {
+                Id = "q\"2", Timestamp = -1, Action = "custom <&> ✓",
+                Payload = new Dictionary<string, string> { ["ünï \"key\""] = "line\nbreak 🌤", [ControlKeys.ReplyTo] = "" },
+            },
+            new() { Id = "e", Timestamp = 0, Action = ControlActions.Welcome, Payload = new Dictionary<string, string>() },
+        ];
+
+        foreach (var message in messages)
+        {
+            var expected = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes<AgentMessage>(
+                message, AspireAgent.Protocol.Encoding.Json.ProtocolJsonContext.Default.AgentMessage);
+
+            Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(CodecTests.Encode(MessageCodecs.Json, message).Span));
+        }
+    }
+
     [Theory]
     [InlineData("""{"streamId":7}""")]
     [InlineData("""{"streamId":null}""")]

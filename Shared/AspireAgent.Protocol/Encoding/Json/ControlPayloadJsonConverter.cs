@@ -32,10 +32,14 @@ internal sealed class ControlPayloadJsonConverter : JsonConverter<IReadOnlyDicti
         return payload.Build();
     }
 
-    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> value, JsonSerializerOptions options) =>
+        WritePairs(writer, value);
+
+    /// <summary>The payload as a JSON object of strings (also the codec's hand-written control path).</summary>
+    public static void WritePairs(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> payload)
     {
         writer.WriteStartObject();
-        foreach (var (key, item) in value)
+        foreach (var (key, item) in payload)
         {
             writer.WriteString(key, item);
         }

@@ -21,6 +21,9 @@ internal sealed class JsonMessageCodec : IMessageCodec
     private static readonly JsonEncodedText StreamIdProperty = JsonEncodedText.Encode("streamId");
     private static readonly JsonEncodedText SeqProperty = JsonEncodedText.Encode("seq");
     private static readonly JsonEncodedText DeltaProperty = JsonEncodedText.Encode("delta");
+    private static readonly JsonEncodedText ControlType = JsonEncodedText.Encode(MessageTypes.Control);
+    private static readonly JsonEncodedText ActionProperty = JsonEncodedText.Encode("action");
+    private static readonly JsonEncodedText PayloadProperty = JsonEncodedText.Encode("payload");
 
     // Encoding is synchronous, so one writer per thread serves every connection: a streaming answer no
     // longer allocates a writer (and its state) per chunk.
@@ -44,6 +47,10 @@ internal sealed class JsonMessageCodec : IMessageCodec
         {
             WriteChunk(writer, chunk);
         }
+        else if (message is ControlMessage control)
+        {
+            WriteControl(writer, control);
+        }
         else
         {
             JsonSerializer.Serialize(writer, message, ProtocolJsonContext.Default.AgentMessage);
@@ -63,6 +70,24 @@ internal sealed class JsonMessageCodec : IMessageCodec
         writer.WriteString(StreamIdProperty, chunk.StreamId);
         writer.WriteNumber(SeqProperty, chunk.Seq);
         writer.WriteString(DeltaProperty, chunk.Delta);
+        writer.WriteEndObject();
+    }
+
+    // Every heartbeat and acknowledgement: by hand for the same reason, and because the serializer's polymorphic
+    // path allocates its write stack on each call (~300 B per ping to every idle connection).
+    private static void WriteControl(Utf8JsonWriter writer, ControlMessage control)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(TypeProperty, ControlType);
+        writer.WriteString(IdProperty, control.Id);
+        writer.WriteNumber(TimestampProperty, control.Timestamp);
+        writer.WriteString(ActionProperty, control.Action);
+        if (control.Payload is { } payload)
+        {
+            writer.WritePropertyName(PayloadProperty);
+            ControlPayloadJsonConverter.WritePairs(writer, payload);
+        }
+
         writer.WriteEndObject();
     }
 
