@@ -63,10 +63,7 @@ internal sealed class JsonMessageCodec : IMessageCodec
     // first, then the base's properties, then the chunk's), without its polymorphic dispatch and write stack.
     private static void WriteChunk(Utf8JsonWriter writer, AssistantChunk chunk)
     {
-        writer.WriteStartObject();
-        writer.WriteString(TypeProperty, ChunkType);
-        writer.WriteString(IdProperty, chunk.Id);
-        writer.WriteNumber(TimestampProperty, chunk.Timestamp);
+        WriteStart(writer, ChunkType, chunk);
         writer.WriteString(StreamIdProperty, chunk.StreamId);
         writer.WriteNumber(SeqProperty, chunk.Seq);
         writer.WriteString(DeltaProperty, chunk.Delta);
@@ -77,10 +74,7 @@ internal sealed class JsonMessageCodec : IMessageCodec
     // path allocates its write stack on each call (~300 B per ping to every idle connection).
     private static void WriteControl(Utf8JsonWriter writer, ControlMessage control)
     {
-        writer.WriteStartObject();
-        writer.WriteString(TypeProperty, ControlType);
-        writer.WriteString(IdProperty, control.Id);
-        writer.WriteNumber(TimestampProperty, control.Timestamp);
+        WriteStart(writer, ControlType, control);
         writer.WriteString(ActionProperty, control.Action);
         if (control.Payload is { } payload)
         {
@@ -89,6 +83,15 @@ internal sealed class JsonMessageCodec : IMessageCodec
         }
 
         writer.WriteEndObject();
+    }
+
+    // What the serializer writes first for every message: the discriminator, then the base's id and ts.
+    private static void WriteStart(Utf8JsonWriter writer, JsonEncodedText type, AgentMessage message)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(TypeProperty, type);
+        writer.WriteString(IdProperty, message.Id);
+        writer.WriteNumber(TimestampProperty, message.Timestamp);
     }
 
     public AgentMessage Decode(ReadOnlyMemory<byte> frame)
