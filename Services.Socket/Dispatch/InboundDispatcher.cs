@@ -106,8 +106,8 @@ internal sealed class InboundDispatcher(
         var schedule = new HeartbeatSchedule(strategy, heartbeat.Value, connection.Now);
         // Armed before the welcome leaves, so the first beat is measured from the handshake.
         connection.Accept(identityId, hello.Get(ControlKeys.Flow) == ControlKeys.FlowAck, schedule);
-        // Seven pairs at most (with replyTo): one array, where a dictionary grew twice on every handshake.
-        var welcome = new ControlPayload.Builder(7);
+        // Eight pairs at most (with the token and replyTo): one array, where a dictionary grew twice per handshake.
+        var welcome = new ControlPayload.Builder(8);
         welcome.Add(ControlKeys.Identity, identityId);
         welcome.Add(ControlKeys.Node, _node);
         welcome.Add(ControlKeys.Encoding, connection.Codec.SubProtocol);
