@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace AspireAgent.Protocol.Encoding.Json;
 
 /// <summary>
-/// Reads a control payload into a <see cref="ControlPayload"/> with the protocol's words as their constants, where
+/// Reads a control payload into a <see cref="ControlPayload"/> with its keys as the protocol's constants, where
 /// the serializer would build a dictionary and a new string for every key. Values must be strings, as in the
 /// other encodings.
 /// </summary>
@@ -26,7 +26,8 @@ internal sealed class ControlPayloadJsonConverter : JsonConverter<IReadOnlyDicti
                 throw new JsonException($"The payload's '{key}' must be a string.");
             }
 
-            payload.Add(key, ProtocolWordJsonConverter.ReadWord(ref reader));
+            // Values are mostly ids and numbers: read as they are, without a look-up per value.
+            payload.Add(key, reader.GetString()!);
         }
 
         return payload.Build();

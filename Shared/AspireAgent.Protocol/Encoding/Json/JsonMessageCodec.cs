@@ -156,9 +156,12 @@ internal sealed class JsonMessageCodec : IMessageCodec
                 {
                     ts = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out _);
                 }
-                else if (name.ValueTextEquals("payload"u8) && !IsStringsOrNull(ref reader))
+                else if (name.ValueTextEquals("payload"u8))
                 {
-                    return false;
+                    if (!IsStringsOrNull(ref reader))
+                    {
+                        return false;
+                    }
                 }
                 else
                 {

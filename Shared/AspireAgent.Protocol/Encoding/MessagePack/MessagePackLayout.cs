@@ -230,13 +230,14 @@ internal static partial class MessagePackLayout
         var payload = new ControlPayload.Builder(count);
         for (var i = 0; i < count; i++)
         {
-            payload.Add(RequiredWord(ref r, "payload key"), RequiredWord(ref r, "payload value"));
+            payload.Add(RequiredWord(ref r, "payload key"), RequiredString(ref r, "payload value"));
         }
 
         return payload.Build();
     }
 
-    // A string that is often one of the protocol's own words (an action, a payload key): the constant, not a copy.
+    // An action or a payload key, nearly always one of the protocol's own words: the constant, not a copy. (Values
+    // are mostly ids and numbers: read as they are, without a look-up per value.)
     private static string RequiredWord(ref MessagePackReader r, string field) =>
         r.TryReadStringSpan(out var utf8) ? KnownStrings.Get(utf8) : RequiredString(ref r, field);
 
