@@ -93,8 +93,9 @@ for step in "${steps[@]}"; do
       # §1: the gateway, SignalR and the floor (bare Kestrel WebSocket) in the same runs.
       measure floor connections --targets gateway,floor,signalr --count 5000 --heartbeat-interval 5 --hold 20 --runs 3 ;;
     stream)
-      measure stream-100 stream --streams 100 --tokens-per-second 40 --token-count 60 --duration 20 --runs 3
-      measure stream-250 stream --streams 250 --tokens-per-second 100 --token-count 150 --duration 20 --runs 3 ;;
+      # §2: AspireAgent, SignalR and the streaming floor (the protocol straight onto the socket) in the same runs.
+      measure stream-100 stream --targets aspireagent,signalr,floor --streams 100 --tokens-per-second 40 --token-count 60 --duration 20 --runs 3
+      measure stream-250 stream --targets aspireagent,signalr,floor --streams 250 --tokens-per-second 100 --token-count 150 --duration 20 --runs 3 ;;
     redis)
       # redis-server's own CPU, commands and memory are read around each K, apart from the gateway + worker's.
       for k in "100 40 60" "250 100 150"; do

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using AspireAgent.Bench.Answers;
 using AspireAgent.Protocol;
 using AspireAgent.Protocol.Encoding;
 
@@ -9,9 +10,11 @@ namespace AspireAgent.FloorPeer;
 /// <summary>
 /// Accepts WebSockets and holds them with a zero-byte read: nothing per connection but Kestrel's upgraded
 /// connection, the socket, one dictionary entry and the read's state machine. A buffer is rented only while a
-/// message is arriving; the welcome is encoded once per codec and the same bytes go to everyone.
+/// message is arriving; the welcome is encoded once per codec and the same bytes go to everyone. Pongs are
+/// recognised without decoding; a question is answered by <see cref="FloorAnswers"/>; anything else is read and
+/// dropped.
 /// </summary>
-internal sealed class FloorConnections
+internal sealed class FloorConnections(SimulatedAnswerSource answers, TimeProvider time)
 {
     private readonly ConcurrentDictionary<WebSocket, IMessageCodec> _sockets = new();
     private readonly Dictionary<IMessageCodec, byte[]> _welcome = MessageCodecs.All.ToDictionary(c => c, c => Encode(c, ControlActions.Welcome));
@@ -37,16 +40,20 @@ internal sealed class FloorConnections
         try
         {
             // The first message is the client's hello; the welcome goes out before the sweep may ping.
-            if (!await ReceiveAsync(socket, context.RequestAborted))
+            if (!(await ReceiveAsync(socket, codec, context.RequestAborted)).Open)
             {
                 return;
             }
 
             await socket.SendAsync(_welcome[codec], codec.FrameType, endOfMessage: true, context.RequestAborted);
             _sockets[socket] = codec;
-            while (await ReceiveAsync(socket, context.RequestAborted))
+            await using var answering = new FloorAnswers(socket, codec, answers, time);
+            while (await ReceiveAsync(socket, codec, context.RequestAborted) is { Open: true } received)
             {
-                // Pongs: nothing to do but read them.
+                if (received.Message is UserMessage question)
+                {
+                    answering.Start(question);
+                }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
@@ -74,28 +81,45 @@ internal sealed class FloorConnections
         }
     }
 
-    private static async Task<bool> ReceiveAsync(WebSocket socket, CancellationToken cancellationToken)
+    /// <summary>The next message, decoded unless it is a pong; not open once the client has closed.</summary>
+    private static async Task<Received> ReceiveAsync(WebSocket socket, IMessageCodec codec, CancellationToken cancellationToken)
     {
         var ready = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
         if (ready.MessageType == WebSocketMessageType.Close)
         {
-            return false;
+            return default;
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
+            var length = 0;
             var result = ready;
             while (!result.EndOfMessage)
             {
-                result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan().CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    return false;
+                    return default;
                 }
+
+                length += result.Count;
             }
 
-            return true;
+            var frame = buffer.AsMemory(0, length);
+            return new Received(Open: true, codec.IsPong(frame) ? null : codec.Decode(frame));
+        }
+        catch (Exception ex) when (ex is MalformedFrameException or UnknownMessageTypeException)
+        {
+            return new Received(Open: true, Message: null);
         }
         finally
         {
@@ -109,4 +133,6 @@ internal sealed class FloorConnections
         codec.Encode(new ControlMessage { Id = MessageIds.New(), Timestamp = 0, Action = action }, buffer);
         return buffer.WrittenSpan.ToArray();
     }
+
+    private readonly record struct Received(bool Open, AgentMessage? Message);
 }

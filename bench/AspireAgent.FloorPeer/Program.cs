@@ -4,8 +4,7 @@ using AspireAgent.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddSingleton<FloorConnections>();
-builder.Services.AddHostedService<PingSweep>();
+builder.AddFloorPeer();
 
 var app = builder.Build();
 

@@ -9,7 +9,10 @@ internal enum Target
     /// <summary>The SignalR hub streaming the same simulated answers (bench/AspireAgent.SignalRPeer).</summary>
     SignalR,
 
-    /// <summary>The floor: the least a Kestrel WebSocket app holds per idle connection (bench/AspireAgent.FloorPeer).</summary>
+    /// <summary>
+    /// The floor (bench/AspireAgent.FloorPeer): the least a Kestrel WebSocket app speaking the gateway protocol holds
+    /// per idle connection, and spends per streamed token (the SignalR peer's answer path written straight to the socket).
+    /// </summary>
     Floor,
 
     /// <summary>The gateway alone (Services.Socket) on its in-memory bus, no worker: idle connections only (scale).</summary>
@@ -24,7 +27,7 @@ internal static class TargetNames
         "gateway" => Target.Gateway,
         "signalr" => Target.SignalR,
         "floor" => Target.Floor,
-        _ => throw new ArgumentException($"Unknown target '{name}': aspireagent, signalr, floor or gateway (the last two idle connections only)."),
+        _ => throw new ArgumentException($"Unknown target '{name}': aspireagent, signalr, floor or gateway (the last idle connections only)."),
     };
 
     public static string Name(this Target target) => target switch

@@ -1,7 +1,7 @@
 using AspireAgent.Inference.Batching;
 using AspireAgent.Inference.Hosting;
 using AspireAgent.Inference.Models.Simulated;
-using AspireAgent.SignalRPeer.Answers;
+using AspireAgent.Bench.Answers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AspireAgent.SignalRPeer.Hosting;

@@ -1,4 +1,4 @@
-using AspireAgent.SignalRPeer.Answers;
+using AspireAgent.Bench.Answers;
 using Microsoft.AspNetCore.SignalR;
 
 namespace AspireAgent.SignalRPeer.Hubs;
@@ -7,5 +7,5 @@ namespace AspireAgent.SignalRPeer.Hubs;
 internal sealed class AnswerHub(SimulatedAnswerSource answers) : Hub
 {
     public IAsyncEnumerable<AnswerChunk> Answer(string content, CancellationToken cancellationToken) =>
-        answers.StreamAsync(content, cancellationToken);
+        answers.StreamAsync(content, finished: null, cancellationToken);
 }

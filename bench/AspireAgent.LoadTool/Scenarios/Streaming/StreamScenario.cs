@@ -26,9 +26,9 @@ internal static class StreamScenario
         var batchDelay = TimeSpan.FromMilliseconds(args.Double("batch-delay-ms", 15));
         var maxAnswers = args.Int("max-answers", 10_000);
         args.ThrowOnUnknown();
-        if (common.Targets.Contains(Target.Floor) || common.Targets.Contains(Target.Gateway))
+        if (common.Targets.Contains(Target.Gateway))
         {
-            throw new ArgumentException("The floor and the gateway alone (no worker) only hold idle connections: use them with connections or scale.");
+            throw new ArgumentException("The gateway alone (no worker) only holds idle connections: use it with connections or scale.");
         }
 
         var results = new RunResults("stream", new Dictionary<string, string>
@@ -60,7 +60,8 @@ internal static class StreamScenario
             var plans = Enumerable.Range(0, streams)
                 .Select(client => (Func<long, StreamPlan>)(deadline => new StreamPlan(run, client, tokenCount, deadline, maxAnswers)))
                 .ToList();
-            var tallies = target == Target.AspireAgent
+            // The floor speaks the gateway protocol, so the same clients stream from it.
+            var tallies = target != Target.SignalR
                 ? await StreamRun.AgentAsync(server, common.Encoding, plans, window, results, run, cancellationToken)
                 : await StreamRun.SignalRAsync(server, plans, window, results, run, cancellationToken);
             foreach (var failure in tallies.SelectMany(t => t.Failures).Take(20))

@@ -5,7 +5,7 @@ using AspireAgent.Inference.Generation;
 using AspireAgent.Inference.Models.Simulated;
 using Microsoft.Extensions.AI;
 
-namespace AspireAgent.SignalRPeer.Answers;
+namespace AspireAgent.Bench.Answers;
 
 /// <summary>
 /// The worker's answer path without the bus: the simulated model pumped into a bounded channel by the worker's
@@ -27,7 +27,11 @@ internal sealed class SimulatedAnswerSource
         _time = time;
     }
 
-    public async IAsyncEnumerable<AnswerChunk> StreamAsync(string content, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <param name="content">The question.</param>
+    /// <param name="finished">Told how the model call ended (its token counts), once it has.</param>
+    /// <param name="cancellationToken">Stops the answer.</param>
+    public async IAsyncEnumerable<AnswerChunk> StreamAsync(
+        string content, Action<ModelOutcome>? finished, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var tokens = Channel.CreateBounded<ModelToken>(new BoundedChannelOptions(TokenBufferCapacity)
         {
@@ -49,7 +53,8 @@ internal sealed class SimulatedAnswerSource
         {
             // The model call never outlives the hub invocation, even when the client goes away mid-answer.
             await stop.CancelAsync().ConfigureAwait(false);
-            await pump.ConfigureAwait(false);
+            var outcome = await pump.ConfigureAwait(false);
+            finished?.Invoke(outcome);
         }
     }
 }

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace AspireAgent.SignalRPeer.Answers;
+namespace AspireAgent.Bench.Answers;
 
 /// <summary>
 /// What the hub streams per chunk: the same three facts an <c>assistant.chunk</c> carries that a client needs
