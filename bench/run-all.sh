@@ -107,6 +107,13 @@ for step in "${steps[@]}"; do
         for section in cpu commandstats memory; do redis-cli -p "$redis_port" info "$section" > "$out/redis-$1-$section.txt"; done
         redis-cli -p "$redis_port" dbsize > "$out/redis-$1-dbsize.txt"
         redis_down
+      done
+      # The least a chunk costs to cross Redis at those chunk rates (about 0.88 chunks per token), on a fresh server.
+      for k in "100 3500" "250 22000"; do
+        set -- $k
+        redis_up || { failed=1; continue; }
+        run "redis-hop-$1" $bdn redis-hop "127.0.0.1:$redis_port,allowAdmin=true" "$1" "$2" 20
+        redis_down
       done ;;
     storm)
       measure storm storm --clients 10000 --runs 3 ;;

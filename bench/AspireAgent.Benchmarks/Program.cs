@@ -21,5 +21,12 @@ if (args is ["streams-redis", var connection, ..])
     return await RedisStreamMemory.RunAsync(connection, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200);
 }
 
+// "redis-hop <connection string> [channels] [chunks/s] [seconds]": the least a chunk costs to cross Redis.
+if (args is ["redis-hop", var hopConnection, ..])
+{
+    var at = (int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    return await RedisHopCost.RunAsync(hopConnection, at(2, 250), at(3, 22_000), TimeSpan.FromSeconds(at(4, 20)));
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(AspireAgent.Benchmarks.Codecs.CodecBenchmarks).Assembly).Run(args);
 return 0;
