@@ -12,20 +12,9 @@ namespace AspireAgent.Bench.Answers;
 /// <c>ModelPump</c>, grouped by its <c>TokenBatcher</c>. A fresh conversation's prompt is the one user turn,
 /// exactly what the gateway's worker sends the model, so the text is identical.
 /// </summary>
-internal sealed class SimulatedAnswerSource
+internal sealed class SimulatedAnswerSource(SimulatedChatClient model, TokenBatcher batcher, TimeProvider time)
 {
     private const int TokenBufferCapacity = 256;
-
-    private readonly SimulatedChatClient _model;
-    private readonly TokenBatcher _batcher;
-    private readonly TimeProvider _time;
-
-    public SimulatedAnswerSource(SimulatedChatClient model, TokenBatcher batcher, TimeProvider time)
-    {
-        _model = model;
-        _batcher = batcher;
-        _time = time;
-    }
 
     /// <param name="content">The question.</param>
     /// <param name="finished">Told how the model call ended (its token counts), once it has.</param>
@@ -40,13 +29,13 @@ internal sealed class SimulatedAnswerSource
             FullMode = BoundedChannelFullMode.Wait,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pump = ModelPump.RunAsync(_model, [new ChatMessage(ChatRole.User, content)], tokens.Writer, _time, stop.Token);
+        var pump = ModelPump.RunAsync(model, [new ChatMessage(ChatRole.User, content)], tokens.Writer, time, stop.Token);
         try
         {
             var seq = 0L;
-            await foreach (var delta in _batcher.BatchAsync(tokens.Reader, cancellationToken).ConfigureAwait(false))
+            await foreach (var delta in batcher.BatchAsync(tokens.Reader, cancellationToken).ConfigureAwait(false))
             {
-                yield return new AnswerChunk(seq++, delta, _time.GetUtcNow().ToUnixTimeMilliseconds());
+                yield return new AnswerChunk(seq++, delta, time.GetUtcNow().ToUnixTimeMilliseconds());
             }
         }
         finally
