@@ -30,9 +30,12 @@ internal static class ModelPump
                                .ConfigureAwait(false))
             {
                 finishReason = update.FinishReason ?? finishReason;
-                foreach (var content in update.Contents)
+
+                // By index: a foreach over the IList boxes its enumerator, once per update of every answer.
+                var contents = update.Contents;
+                for (var i = 0; i < contents.Count; i++)
                 {
-                    if (content is UsageContent reported)
+                    if (contents[i] is UsageContent reported)
                     {
                         usage = reported.Details;
                     }
