@@ -106,9 +106,11 @@ internal sealed class RedisStreamStore(
         args[5] = Milliseconds(options.Value.OpenStreamTimeToLive);
         args[6] = bus.MaxBytesPerStream;
         args[7] = Keys.StreamPublish;
+        var chunksOnly = true;
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
+            chunksOnly &= message is AssistantChunk;
             var (kind, seq) = message switch
             {
                 AssistantStart => ("s", 0L),
@@ -122,6 +124,11 @@ internal sealed class RedisStreamStore(
             args[at + 1] = seq;
             args[at + 2] = message is AssistantChunk text ? System.Text.Encoding.UTF8.GetByteCount(text.Delta) : 0;
             args[at + 3] = EventCodec.Encode(message);
+        }
+
+        if (chunksOnly)
+        {
+            RedisTracingFilter.LeaveTrace();
         }
 
         var outcome = (string?)await StreamScripts.Append.EvaluateAsync(redis.Database, [Keys.StreamMeta(streamId), Keys.StreamEvents(streamId)], args)
