@@ -17,6 +17,9 @@ public sealed class RedisTracingTests
     // Under the producer's window (64 unacknowledged chunks): nobody acknowledges here.
     private const int Tokens = 60;
 
+    // The Redis instrumentation's activity sources (old and new semantic conventions) share this prefix.
+    private const string RedisSources = "OpenTelemetry.Instrumentation.StackExchangeRedis";
+
     [Fact]
     public async Task An_answer_traced_through_redis_has_its_lifecycle_commands_as_spans_but_no_span_per_chunk()
     {
@@ -25,7 +28,7 @@ public sealed class RedisTracingTests
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is "AspireAgent.Inference"
-                || source.Name.StartsWith("OpenTelemetry.Instrumentation.StackExchangeRedis", StringComparison.Ordinal),
+                || source.Name.StartsWith(RedisSources, StringComparison.Ordinal),
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Add,
         };
@@ -54,7 +57,7 @@ public sealed class RedisTracingTests
     }
 
     private static List<Activity> RedisSpansOf(IEnumerable<Activity> spans, ActivityTraceId traceId) =>
-        [.. spans.Where(s => s.TraceId == traceId && s.Source.Name.StartsWith("OpenTelemetry.Instrumentation.StackExchangeRedis", StringComparison.Ordinal))];
+        [.. spans.Where(s => s.TraceId == traceId && s.Source.Name.StartsWith(RedisSources, StringComparison.Ordinal))];
 
     // Polls an outcome of another component's background work (the worker, the instrumentation's flush): at most 30 s.
     private static async Task<T> WaitForAsync<T>(Func<T?> probe, CancellationToken cancellationToken)
