@@ -4,21 +4,23 @@ using StackExchange.Redis;
 namespace AspireAgent.Bus.Redis;
 
 /// <summary>
-/// One reader's subscription to a pub/sub channel, in order, through a bounded buffer. Pub/sub is
-/// at-most-once, so the feed never claims completeness: when its buffer overflows or Redis reconnects it
+/// One reader's live notifications of one stream, in order, through a bounded buffer: from the stream's own
+/// pub/sub channel (<see cref="SubscribeAsync"/>), or routed to it from its node's channel (<see cref="NodeFeed"/>).
+/// Pub/sub is at-most-once, so the feed never claims completeness: when its buffer overflows or Redis reconnects it
 /// asks its reader to catch up from the durable log, which is centrifuge's recovery by offset.
 /// </summary>
 internal sealed class LiveFeed : IReconnectAware, IAsyncDisposable
 {
     private readonly Channel<ReadOnlyMemory<byte>> _buffer;
-    private readonly ChannelMessageQueue _queue;
+    private readonly Func<ValueTask> _unsubscribe;
     private readonly IDisposable _reconnects;
     private readonly ITimer _silence;
     private long _received;
     private long _receivedAtLastLook;
     private int _catchUp;
 
-    private LiveFeed(ChannelMessageQueue queue, RedisConnection redis, int capacity, TimeSpan idle, TimeProvider time)
+    /// <param name="unsubscribe">Ends what feeds it (<see cref="Offer"/>); called once, when the feed is disposed.</param>
+    public LiveFeed(Func<ValueTask> unsubscribe, RedisConnection redis, int capacity, TimeSpan idle, TimeProvider time)
     {
         _buffer = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(capacity)
         {
@@ -30,24 +32,26 @@ internal sealed class LiveFeed : IReconnectAware, IAsyncDisposable
             // switch for nothing. The reader's next wait returns the loop its thread.
             AllowSynchronousContinuations = true,
         });
-        _queue = queue;
+        _unsubscribe = unsubscribe;
         _reconnects = redis.OnReconnect(this);
         // One timer for the feed's life, not one per wait: a wait per notification would create and cancel a
         // timer for every chunk.
         _silence = time.CreateTimer(static state => ((LiveFeed)state!).LookForSilence(), this, idle, idle);
-        // Sequential, so that notifications keep the order in which Redis published them.
-        queue.OnMessage(message => Offer(message.Message));
     }
 
     /// <summary>
-    /// Subscribes; messages published after this returns are delivered (or flagged as missed). When nothing came
+    /// Subscribes to a stream's own channel; messages published after this returns are delivered (or flagged as missed). When nothing came
     /// for between one and two <paramref name="idle"/> periods, the reader is told to catch up from the log.
     /// </summary>
     public static async Task<LiveFeed> SubscribeAsync(
         RedisConnection redis, RedisChannel channel, int capacity, TimeSpan idle, TimeProvider time)
     {
         var queue = await redis.Subscriber.SubscribeAsync(channel).ConfigureAwait(false);
-        return new LiveFeed(queue, redis, capacity, idle, time);
+        // A subscription that dies with the connection is not restored either: it is gone from the multiplexer.
+        var feed = new LiveFeed(() => RedisConnection.UnsubscribeQuietlyAsync(queue), redis, capacity, idle, time);
+        // Sequential, so that notifications keep the order in which Redis published them.
+        queue.OnMessage(message => feed.Offer((byte[])message.Message!));
+        return feed;
     }
 
     /// <summary>
@@ -87,14 +91,14 @@ internal sealed class LiveFeed : IReconnectAware, IAsyncDisposable
         _silence.Dispose();
         _reconnects.Dispose();
         _buffer.Writer.TryComplete();
-        // A subscription that dies with the connection is not restored either: it is gone from the multiplexer.
-        await RedisConnection.UnsubscribeQuietlyAsync(_queue).ConfigureAwait(false);
+        await _unsubscribe().ConfigureAwait(false);
     }
 
-    private void Offer(RedisValue message)
+    /// <summary>Takes the next notification of the stream, in the order published; never an empty one.</summary>
+    public void Offer(ReadOnlyMemory<byte> notification)
     {
         Interlocked.Increment(ref _received);
-        if (!_buffer.Writer.TryWrite((byte[])message!))
+        if (!_buffer.Writer.TryWrite(notification))
         {
             RequestCatchUp();
         }

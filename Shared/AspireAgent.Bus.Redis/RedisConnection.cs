@@ -16,6 +16,8 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<IReconnectAware, byte> _listeners = new();
     private TaskCompletionSource _restored = NewSignal();
+    // 0 until a server has answered, then 1 for a cluster and 2 for a plain Redis.
+    private int _topology;
 
     public RedisConnection(IConnectionMultiplexer multiplexer, RedisKeys keys, ILogger<RedisConnection> logger)
     {
@@ -52,6 +54,40 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     public ISubscriber Subscriber => _multiplexer.GetSubscriber();
 
     public bool IsConnected => _multiplexer.IsConnected;
+
+    /// <summary>
+    /// Whether commands must keep their keys in one hash slot: true on a Redis Cluster (or a proxy in front of one),
+    /// and while no server has answered yet, which is the safe guess. Once known it is remembered: a Redis does
+    /// not become a cluster under a running process.
+    /// </summary>
+    public bool IsCluster => Known ?? LearnTopology() ?? true;
+
+    /// <summary><see cref="IsCluster"/>, waiting for Redis to answer when it has not yet.</summary>
+    public async ValueTask<bool> IsClusterAsync()
+    {
+        if ((Known ?? LearnTopology()) is { } known)
+        {
+            return known;
+        }
+
+        await Database.PingAsync().ConfigureAwait(false);
+        return LearnTopology() ?? true;
+    }
+
+    private bool? Known => Volatile.Read(ref _topology) switch { 1 => true, 2 => false, _ => null };
+
+    private bool? LearnTopology()
+    {
+        var connected = _multiplexer.GetServers().Where(server => server.IsConnected).ToList();
+        if (connected.Count == 0)
+        {
+            return null;
+        }
+
+        var cluster = connected.Any(server => server.ServerType is not (ServerType.Standalone or ServerType.Sentinel));
+        Volatile.Write(ref _topology, cluster ? 1 : 2);
+        return cluster;
+    }
 
     /// <summary>
     /// Ends a subscription of a reader that is going away. Best effort: when Redis is away the subscription dies

@@ -51,6 +51,15 @@ internal sealed class RedisKeys(string prefix, bool sharded)
     /// <summary>Each appended event, published for live readers.</summary>
     public RedisChannel StreamLive(string streamId) => StreamChannel($"{prefix}{{s:{streamId}}}:live");
 
+    /// <summary>
+    /// What the append script prefixes a node's id with to publish to it (see <see cref="NodeLive"/>): a plain
+    /// channel, used only where Redis is not a cluster.
+    /// </summary>
+    public string NodeLivePrefix { get; } = prefix + "node:";
+
+    /// <summary>The live events of every stream a gateway node follows, many streams' in one message (see <see cref="NodeFeed"/>).</summary>
+    public RedisChannel NodeLive(string nodeId) => RedisChannel.Literal(NodeLivePrefix + nodeId);
+
     /// <summary>Acknowledgements and interrupts, published for the stream's producer.</summary>
     public RedisChannel StreamSignals(string streamId) => StreamChannel($"{prefix}{{s:{streamId}}}:signals");
 

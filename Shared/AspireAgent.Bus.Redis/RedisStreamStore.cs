@@ -13,9 +13,9 @@ namespace AspireAgent.Bus.Redis;
 internal sealed class RedisStreamStore(
     RedisConnection redis,
     RedisStreamReader reader,
+    StreamAppendPipeline appends,
     IOptions<BusOptions> busOptions,
-    IOptions<RedisBusOptions> options,
-    TimeProvider time) : IStreamStore
+    IOptions<RedisBusOptions> options) : IStreamStore
 {
     private RedisKeys Keys => redis.Keys;
 
@@ -92,20 +92,17 @@ internal sealed class RedisStreamStore(
         };
     }
 
-    // One script call for the whole batch: one round trip, one notification, and all or nothing.
+    // One script call for the whole batch: one round trip, one notification, and all or nothing. Batches of chunks
+    // go through the pipeline, sharing their call with other streams' and leaving the answer's trace; the events
+    // that open and close an answer go alone, as the trace's spans.
     private async ValueTask AppendCoreAsync(
         string streamId, long? epoch, IReadOnlyList<AgentMessage> messages, CancellationToken cancellationToken)
     {
-        var bus = busOptions.Value;
-        var args = new RedisValue[8 + messages.Count * 4];
-        args[0] = epoch?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
-        args[1] = Keys.StreamLive(streamId).ToString();
-        args[2] = Milliseconds(bus.StreamRetention);
-        args[3] = bus.MaxChunksPerStream;
-        args[4] = time.GetUtcNow().ToUnixTimeMilliseconds();
-        args[5] = Milliseconds(options.Value.OpenStreamTimeToLive);
-        args[6] = bus.MaxBytesPerStream;
-        args[7] = Keys.StreamPublish;
+        var values = new RedisValue[4 + messages.Count * 4];
+        values[0] = streamId;
+        values[1] = epoch?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
+        values[2] = Keys.StreamLive(streamId).ToString();
+        values[3] = messages.Count;
         var chunksOnly = true;
         for (var i = 0; i < messages.Count; i++)
         {
@@ -119,21 +116,24 @@ internal sealed class RedisStreamStore(
                 _ when StreamReset.TryRead(message, out var next) => ("r", next),
                 _ => throw new InvalidOperationException($"A stream holds no '{message.Type}' events."),
             };
-            var at = 8 + i * 4;
-            args[at] = kind;
-            args[at + 1] = seq;
-            args[at + 2] = message is AssistantChunk text ? System.Text.Encoding.UTF8.GetByteCount(text.Delta) : 0;
-            args[at + 3] = EventCodec.Encode(message);
+            var at = 4 + i * 4;
+            values[at] = kind;
+            values[at + 1] = seq;
+            values[at + 2] = message is AssistantChunk text ? System.Text.Encoding.UTF8.GetByteCount(text.Delta) : 0;
+            values[at + 3] = EventCodec.Encode(message);
         }
 
+        var append = new StreamAppend(streamId, Keys.StreamMeta(streamId), Keys.StreamEvents(streamId), values);
         if (chunksOnly)
         {
-            RedisTracingFilter.LeaveTrace();
+            await appends.QueueAsync(append, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await appends.SendAloneAsync(append).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var outcome = (string?)await StreamScripts.Append.EvaluateAsync(redis.Database, [Keys.StreamMeta(streamId), Keys.StreamEvents(streamId)], args)
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
-
+        var outcome = await append.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         switch (outcome)
         {
             case "ok":
@@ -147,8 +147,11 @@ internal sealed class RedisStreamStore(
             case "limit":
                 throw new InvalidOperationException(
                     $"Stream '{streamId}' reached its limit of {busOptions.Value.MaxChunksPerStream} chunks or {busOptions.Value.MaxBytesPerStream} bytes.");
-            default:
+            case "order":
                 throw new InvalidOperationException($"Stream '{streamId}' does not accept {Describe(messages)} now ({outcome}).");
+            default:
+                // A write Redis refused (its error): the outcome of the events before it is not known to the caller.
+                throw new RedisServerException(outcome);
         }
     }
 

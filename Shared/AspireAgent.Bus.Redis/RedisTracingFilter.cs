@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OpenTelemetry.Instrumentation.StackExchangeRedis;
 
 namespace AspireAgent.Bus.Redis;
@@ -11,15 +10,11 @@ namespace AspireAgent.Bus.Redis;
 /// </summary>
 internal static class RedisTracingFilter
 {
+    /// <remarks>
+    /// The appends of chunks are not an answer's spans either: they go in calls shared by many streams
+    /// (<see cref="StreamAppendPipeline"/>), sent from a loop that runs in no trace, so the filter drops them too.
+    /// An answer's trace keeps its lease, start, end and turn commands.
+    /// </remarks>
     public static void Configure(StackExchangeRedisInstrumentationOptions options) =>
         options.Filter = context => context.ParentActivity is not null;
-
-    /// <summary>
-    /// Takes the calling async method out of its trace, so the Redis commands it issues next have no parent and
-    /// the filter drops them. For the appends of chunks: an answer's trace keeps its lease, start, end and turn
-    /// commands, not a script span per chunk (150 per answer at the benchmark's length, about 20,000 a second at
-    /// K = 250 × 100), which cost more in spans than the appends cost themselves. Call it only inside an async
-    /// method: the caller's trace is back when that method returns.
-    /// </summary>
-    public static void LeaveTrace() => Activity.Current = null;
 }

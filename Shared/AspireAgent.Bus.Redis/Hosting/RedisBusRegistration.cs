@@ -49,6 +49,7 @@ internal static class RedisBusRegistration
         services.AddSingleton(sp => new RequestShards(
             sp.GetRequiredService<RedisConnection>().Keys, sp.GetRequiredService<IOptions<RedisBusOptions>>().Value.RequestQueueShards));
         services.AddSingleton<RequestQueueLayouts>();
+        services.AddSingleton<NodeFeed>();
         services.AddSingleton<RedisStreamReader>();
         services.AddSingleton<IRequestQueue, RedisRequestQueue>();
         services.AddSingleton<IStreamStore, RedisStreamStore>();
@@ -57,6 +58,8 @@ internal static class RedisBusRegistration
         services.AddSingleton<IAnswerQuota, RedisAnswerQuota>();
         // Also connects at start, before the first request needs Redis.
         services.AddHostedService<RedisLeaseKeeper>();
+        services.AddSingleton<StreamAppendPipeline>();
+        services.AddHostedService(sp => sp.GetRequiredService<StreamAppendPipeline>());
         services.AddSingleton<AcknowledgementPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementPublisher>());
     }
