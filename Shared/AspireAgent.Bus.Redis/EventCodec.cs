@@ -21,11 +21,26 @@ internal static class EventCodec
     private const byte Separator = (byte)'|';
     private const byte BatchMarker = (byte)'*';
 
+    // A buffer grown past this (an end carrying a long answer) is not kept for the thread's next event.
+    private const int KeptBufferBytes = 16 * 1024;
+
+    // One per thread, reused: an encoder per event was the Redis path's largest garbage after the event itself.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
     public static byte[] Encode(AgentMessage message)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(256);
+        t_buffer = null;
+        buffer.ResetWrittenCount();
         MessageCodecs.MessagePack.Encode(message, buffer);
-        return buffer.WrittenSpan.ToArray();
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity <= KeptBufferBytes)
+        {
+            t_buffer = buffer;
+        }
+
+        return bytes;
     }
 
     public static AgentMessage Decode(ReadOnlyMemory<byte> bytes) => MessageCodecs.MessagePack.Decode(bytes);
@@ -88,6 +103,12 @@ internal static class EventCodec
     private static bool TryParseId(ReadOnlySpan<byte> ascii, out StreamEventId id)
     {
         id = default;
-        return ascii.Length <= 41 && StreamEventId.TryParse(Encoding.ASCII.GetString(ascii), out id);
+        if (ascii.Length > 41)
+        {
+            return false;
+        }
+
+        Span<char> text = stackalloc char[41];
+        return StreamEventId.TryParse(text[..Encoding.ASCII.GetChars(ascii, text)], out id);
     }
 }

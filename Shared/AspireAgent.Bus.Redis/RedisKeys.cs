@@ -49,7 +49,13 @@ internal sealed class RedisKeys(string prefix, bool sharded)
     public RedisKey StreamEvents(string streamId) => $"{prefix}{{s:{streamId}}}:events";
 
     /// <summary>Each appended event, published for live readers.</summary>
-    public RedisChannel StreamLive(string streamId) => StreamChannel($"{prefix}{{s:{streamId}}}:live");
+    public RedisChannel StreamLive(string streamId) => StreamChannel(StreamLivePrefix + streamId + StreamLiveSuffix);
+
+    /// <summary>What a stream's live channel is made of around its id: the append script builds it, rather than a name per call.</summary>
+    public string StreamLivePrefix { get; } = prefix + "{s:";
+
+    /// <inheritdoc cref="StreamLivePrefix"/>
+    public string StreamLiveSuffix => "}:live";
 
     /// <summary>
     /// What the append script prefixes a node's id with to publish to it (see <see cref="NodeLive"/>): a plain

@@ -98,11 +98,10 @@ internal sealed class RedisStreamStore(
     private async ValueTask AppendCoreAsync(
         string streamId, long? epoch, IReadOnlyList<AgentMessage> messages, CancellationToken cancellationToken)
     {
-        var values = new RedisValue[4 + messages.Count * 4];
+        var values = new RedisValue[3 + messages.Count * 4];
         values[0] = streamId;
-        values[1] = epoch?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
-        values[2] = Keys.StreamLive(streamId).ToString();
-        values[3] = messages.Count;
+        values[1] = epoch is { } fenced ? fenced : string.Empty;
+        values[2] = messages.Count;
         var chunksOnly = true;
         for (var i = 0; i < messages.Count; i++)
         {
@@ -116,7 +115,7 @@ internal sealed class RedisStreamStore(
                 _ when StreamReset.TryRead(message, out var next) => ("r", next),
                 _ => throw new InvalidOperationException($"A stream holds no '{message.Type}' events."),
             };
-            var at = 4 + i * 4;
+            var at = 3 + i * 4;
             values[at] = kind;
             values[at + 1] = seq;
             values[at + 2] = message is AssistantChunk text ? System.Text.Encoding.UTF8.GetByteCount(text.Delta) : 0;

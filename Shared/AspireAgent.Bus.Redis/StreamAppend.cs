@@ -4,7 +4,7 @@ namespace AspireAgent.Bus.Redis;
 
 /// <summary>
 /// One stream's part of an append call (<see cref="StreamScripts.Append"/>): its two keys and its arguments — id,
-/// epoch, live channel, event count, four per event — and, once Redis answered, the stream's outcome.
+/// epoch, event count, four per event — and, once Redis answered, the stream's outcome.
 /// </summary>
 /// <remarks>
 /// Continuations run on the thread that completes it (the append loop): what follows an append is the writer
@@ -19,7 +19,7 @@ internal sealed class StreamAppend(string streamId, RedisKey meta, RedisKey even
 
     public RedisKey Events => events;
 
-    /// <summary>Stream id, epoch, live channel, event count, then kind, seq, text bytes and event bytes per event.</summary>
+    /// <summary>Stream id, epoch, event count, then kind, seq, text bytes and event bytes per event.</summary>
     public RedisValue[] Values => values;
 
     /// <summary>The hash slot of the stream's keys, which a call on a Redis Cluster may not mix.</summary>

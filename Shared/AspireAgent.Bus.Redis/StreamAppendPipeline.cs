@@ -123,6 +123,8 @@ internal sealed class StreamAppendPipeline : BackgroundService
             bus.MaxBytesPerStream,
             _redis.Keys.StreamPublish,
             _redis.Keys.NodeLivePrefix,
+            _redis.Keys.StreamLivePrefix,
+            _redis.Keys.StreamLiveSuffix,
         ];
     }
 }

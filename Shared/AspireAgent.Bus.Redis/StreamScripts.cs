@@ -18,8 +18,8 @@ internal static class StreamScripts
     /// <summary>
     /// Appends to one or more streams in one call. KEYS: meta and events of each stream, in pairs. ARGV: retention
     /// (ms), max chunks, now (ms), open stream time to live (ms), max text bytes, publish command (PUBLISH or
-    /// SPUBLISH), node channel prefix; then for each stream its id, epoch ('' for an unfenced append), live channel
-    /// and event count, and four per event: kind (s start, c chunk, r reset, e end), seq, the chunk's text bytes, event
+    /// SPUBLISH), node channel prefix, and what a stream's live channel is made of around its id (prefix, suffix);
+    /// then for each stream its id, epoch ('' for an unfenced append) and event count, and four per event: kind (s start, c chunk, r reset, e end), seq, the chunk's text bytes, event
     /// bytes. Returns one outcome per stream: ok, missing, fenced, ended, order, limit, or the error of a write Redis
     /// refused. Each stream's events are checked before any is written, so a refused batch writes nothing, and a
     /// stream's refusal touches no other stream of the call.
@@ -33,10 +33,11 @@ internal static class StreamScripts
     public static readonly RedisScript Append = new("""
         local retention, maxChunks, now, openTtl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
         local maxBytes, publish, nodePrefix = tonumber(ARGV[5]), ARGV[6], ARGV[7]
+        local livePrefix, liveSuffix = ARGV[8], ARGV[9]
         local byNode = {}
         local nodes = {}
 
-        local function append(meta, events, stream, epoch, channel, first, count)
+        local function append(meta, events, stream, epoch, first, count)
             local m = redis.call('HMGET', meta, 'epoch', 'next', 'minor', 'started', 'ended', 'bytes', 'f')
             if not m[1] then return 'missing' end
             if epoch ~= '' and m[1] ~= epoch then return 'fenced' end
@@ -97,7 +98,7 @@ internal static class StreamScripts
             end
             local notification = table.concat(note)
             if not m[7] then
-                redis.call(publish, channel, notification)
+                redis.call(publish, livePrefix .. stream .. liveSuffix, notification)
                 return 'ok'
             end
             local framed = #stream .. '|' .. stream .. #notification .. '|' .. notification
@@ -114,11 +115,11 @@ internal static class StreamScripts
         end
 
         local outcomes = {}
-        local at = 8
+        local at = 10
         for s = 1, #KEYS / 2 do
-            local count = tonumber(ARGV[at + 3])
-            outcomes[s] = append(KEYS[s * 2 - 1], KEYS[s * 2], ARGV[at], ARGV[at + 1], ARGV[at + 2], at + 4, count)
-            at = at + 4 + count * 4
+            local count = tonumber(ARGV[at + 2])
+            outcomes[s] = append(KEYS[s * 2 - 1], KEYS[s * 2], ARGV[at], ARGV[at + 1], at + 3, count)
+            at = at + 3 + count * 4
         end
         for _, node in ipairs(nodes) do
             redis.call('PUBLISH', nodePrefix .. node, table.concat(byNode[node]))
