@@ -25,14 +25,7 @@ public sealed class RedisCrossStreamTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var node = await BusNode.StartAsync(redis);
-        var producers = new List<StreamProducer>();
-        for (var i = 0; i < Streams; i++)
-        {
-            var id = (await CreateAsync(node.Streams)).StreamId;
-            var producer = await node.Streams.AcquireAsync(id, _test);
-            await node.Streams.AppendAsync(producer, Start(id), _test);
-            producers.Add(producer);
-        }
+        var producers = await StartStreamsAsync(node.Streams);
 
         // Another worker takes the first stream over: its first producer is fenced out.
         await node.Streams.AcquireAsync(producers[0].StreamId, _test);
@@ -61,14 +54,7 @@ public sealed class RedisCrossStreamTests
         await using var writer = await BusNode.StartAsync(redis);
         await using var gateway = await BusNode.StartAsync(redis);
         await using var other = await BusNode.StartAsync(redis);
-        var producers = new List<StreamProducer>();
-        for (var i = 0; i < Streams; i++)
-        {
-            var id = (await CreateAsync(writer.Streams)).StreamId;
-            var producer = await writer.Streams.AcquireAsync(id, _test);
-            await writer.Streams.AppendAsync(producer, Start(id), _test);
-            producers.Add(producer);
-        }
+        var producers = await StartStreamsAsync(writer.Streams);
 
         var subscribed = await CommandStats.ReadAsync(redis);
         // Every stream read live on the gateway; the first one by a second reader there and a reader on another node.
@@ -115,5 +101,20 @@ public sealed class RedisCrossStreamTests
         var messages = after.GetValueOrDefault("publish") - published.GetValueOrDefault("publish");
         Assert.InRange(messages, 3 * 2, 3 * Streams / 4);
         Assert.Equal(0, after.GetValueOrDefault("spublish") - published.GetValueOrDefault("spublish"));
+    }
+
+    // Streams created, each with a producer that has written its start.
+    private async Task<List<StreamProducer>> StartStreamsAsync(IStreamStore streams)
+    {
+        var producers = new List<StreamProducer>();
+        for (var i = 0; i < Streams; i++)
+        {
+            var id = (await CreateAsync(streams)).StreamId;
+            var producer = await streams.AcquireAsync(id, _test);
+            await streams.AppendAsync(producer, Start(id), _test);
+            producers.Add(producer);
+        }
+
+        return producers;
     }
 }
