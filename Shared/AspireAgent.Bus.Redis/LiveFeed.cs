@@ -40,8 +40,9 @@ internal sealed class LiveFeed : IReconnectAware, IAsyncDisposable
     }
 
     /// <summary>
-    /// Subscribes to a stream's own channel; messages published after this returns are delivered (or flagged as missed). When nothing came
-    /// for between one and two <paramref name="idle"/> periods, the reader is told to catch up from the log.
+    /// Subscribes to a stream's own channel; messages published after this returns are delivered (or flagged as
+    /// missed). When nothing came for between one and two <paramref name="idle"/> periods, the reader is told to catch
+    /// up from the log.
     /// </summary>
     public static async Task<LiveFeed> SubscribeAsync(
         RedisConnection redis, RedisChannel channel, int capacity, TimeSpan idle, TimeProvider time)

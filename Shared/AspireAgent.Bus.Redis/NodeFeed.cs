@@ -15,9 +15,10 @@ namespace AspireAgent.Bus.Redis;
 /// </summary>
 /// <remarks>
 /// One message, and one hand-off to the thread pool, per append call, where a subscription per stream costs one of
-/// each per stream: with the appends of a worker's streams sharing calls (<see cref="StreamAppendPipeline"/>), most
-/// of what a chunk cost through Redis. On a Redis Cluster a script may only publish within its stream's slot, so
-/// readers there subscribe to their stream's own sharded channel instead (<see cref="RedisStreamReader"/>).
+/// each per stream: with the appends of a worker's streams sharing calls (<see cref="StreamAppendPipeline"/>), 0.09
+/// messages per chunk instead of 0.95 at 250 streams of 100 tokens a second (BENCHMARKS.md §2). On a Redis Cluster a
+/// script may only publish within its stream's slot, so readers there subscribe to their stream's own sharded
+/// channel instead (<see cref="RedisStreamReader"/>).
 /// <para>
 /// A message is a sequence of frames, two per stream: the stream id and the stream's notification (the form of
 /// <see cref="EventCodec"/>), each as its length in bytes, <c>|</c>, and the bytes. One this version cannot read is
