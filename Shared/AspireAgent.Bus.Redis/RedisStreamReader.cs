@@ -8,7 +8,8 @@ namespace AspireAgent.Bus.Redis;
 /// <summary>
 /// Reads a stream from any position, then follows it live. Live events come by pub/sub, in the same
 /// notification that the append script publishes (one hop, no polling; one notification per batch of
-/// appended events), through this node's channel (<see cref="NodeFeed"/>), or on a Redis Cluster the stream's own; the Redis stream is the durable log that fills any gap, read up to
+/// appended events), through this node's channel (<see cref="NodeFeed"/>), or on a Redis Cluster the stream's
+/// own; the Redis stream is the durable log that fills any gap, read up to
 /// <see cref="RedisBusOptions.ReadBatchSize"/> events per round trip. The reader subscribes first and reads the log second, so nothing published in
 /// between is lost; it then takes a notification only when its id follows the last event delivered, and
 /// otherwise catches up from the log: never a gap, never a duplicate.

@@ -122,7 +122,7 @@ internal sealed class RedisStreamStore(
             values[at + 3] = EventCodec.Encode(message);
         }
 
-        var append = new StreamAppend(streamId, Keys.StreamMeta(streamId), Keys.StreamEvents(streamId), values);
+        var append = new StreamAppend(Keys.StreamMeta(streamId), Keys.StreamEvents(streamId), values);
         if (chunksOnly)
         {
             await appends.QueueAsync(append, cancellationToken).ConfigureAwait(false);

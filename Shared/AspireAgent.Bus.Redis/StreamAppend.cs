@@ -10,11 +10,8 @@ namespace AspireAgent.Bus.Redis;
 /// Continuations run on the thread that completes it (the append loop): what follows an append is the writer
 /// queueing its next batch, too little to be worth a hand-off to the thread pool per chunk.
 /// </remarks>
-internal sealed class StreamAppend(string streamId, RedisKey meta, RedisKey events, RedisValue[] values)
-    : TaskCompletionSource<string>
+internal sealed class StreamAppend(RedisKey meta, RedisKey events, RedisValue[] values) : TaskCompletionSource<string>
 {
-    public string StreamId => streamId;
-
     public RedisKey Meta => meta;
 
     public RedisKey Events => events;

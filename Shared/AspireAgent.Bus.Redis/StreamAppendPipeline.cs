@@ -38,25 +38,15 @@ internal sealed class StreamAppendPipeline : BackgroundService
     public StreamAppendPipeline(RedisConnection redis, IOptions<BusOptions> busOptions, IOptions<RedisBusOptions> options, TimeProvider time) =>
         (_redis, _busOptions, _options, _time) = (redis, busOptions, options, time);
 
-    /// <summary>Queues <paramref name="append"/> for the next call; its task completes with the stream's outcome.</summary>
+    /// <summary>
+    /// Queues <paramref name="append"/> for the next call (waiting while the queue is full); its task completes with
+    /// the stream's outcome. Refused (<see cref="ChannelClosedException"/>) once the pipeline has stopped.
+    /// </summary>
     public ValueTask QueueAsync(StreamAppend append, CancellationToken cancellationToken) =>
-        _queue.Writer.TryWrite(append) ? ValueTask.CompletedTask : WaitToQueueAsync(append, cancellationToken);
+        _queue.Writer.WriteAsync(append, cancellationToken);
 
     /// <summary>Sends <paramref name="append"/> alone, in the caller's trace: for the events that open and close an answer.</summary>
     public Task SendAloneAsync(StreamAppend append) => StreamAppend.SendAsync(_redis.Database, [append], CommonArguments());
-
-    private async ValueTask WaitToQueueAsync(StreamAppend append, CancellationToken cancellationToken)
-    {
-        while (await _queue.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (_queue.Writer.TryWrite(append))
-            {
-                return;
-            }
-        }
-
-        throw new ObjectDisposedException(nameof(StreamAppendPipeline), "The bus has stopped; the append was not sent.");
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -99,9 +89,10 @@ internal sealed class StreamAppendPipeline : BackgroundService
         bySlot.Clear();
         foreach (var append in taken)
         {
-            if (!bySlot.TryGetValue(append.Slot, out var group))
+            var slot = append.Slot;
+            if (!bySlot.TryGetValue(slot, out var group))
             {
-                bySlot[append.Slot] = group = [];
+                bySlot[slot] = group = [];
             }
 
             group.Add(append);
